@@ -1,0 +1,76 @@
+"""The interface between the validation engine and what runs after the schema.
+
+The engine parses a message product by product. Each Product (and the Header) is handed
+to the checks as an lxml element with *reference* tag names and *no namespace* (the
+engine normalises short tags and namespaces at the edge), whose `sourceline` values are
+the true lines in the original file. Checks run in worker processes, so an object that
+implements `Checks` must be picklable (build it from plain data).
+
+Findings that span products (a RecordReference or ISBN used twice) cannot be decided in
+a worker: `product()` returns Keys, and the engine calls `message()` once, in the main
+process, with every product's keys in document order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable, NamedTuple, Protocol, Sequence
+
+from lxml import etree
+
+from onixfeed.findings import Finding
+
+
+@dataclass(frozen=True)
+class MessageInfo:
+    """What a check may need to know about the message a product sits in."""
+
+    file: str
+    release: str
+    tags: str
+    default_currency: str | None = None
+    default_language: str | None = None
+    default_price_type: str | None = None
+    message_number: str | None = None
+
+
+class Key(NamedTuple):
+    """A value that must be unique (or consistent) across the products of one message."""
+
+    kind: str  # e.g. "RecordReference", "ISBN"
+    value: str
+    line: int | None
+    record: str | None
+
+
+class Checks(Protocol):
+    def header(self, header: etree._Element, message: MessageInfo) -> Iterable[Finding]:
+        """Findings on the Header element."""
+
+    def product(self, product: etree._Element, message: MessageInfo) -> tuple[list[Finding], list[Key]]:
+        """Findings on one Product, and the keys the message-level checks need."""
+
+    def message(self, keys: Sequence[Key], message: MessageInfo) -> Iterable[Finding]:
+        """Findings that span products, from every product's keys (main process)."""
+
+
+@dataclass(frozen=True)
+class CombinedChecks:
+    """Several Checks run as one (rules, then a profile's requirements)."""
+
+    parts: tuple
+
+    def header(self, header: etree._Element, message: MessageInfo) -> list[Finding]:
+        return [finding for part in self.parts for finding in part.header(header, message)]
+
+    def product(self, product: etree._Element, message: MessageInfo) -> tuple[list[Finding], list[Key]]:
+        findings: list[Finding] = []
+        keys: list[Key] = []
+        for part in self.parts:
+            more, more_keys = part.product(product, message)
+            findings.extend(more)
+            keys.extend(more_keys)
+        return findings, keys
+
+    def message(self, keys: Sequence[Key], message: MessageInfo) -> list[Finding]:
+        return [finding for part in self.parts for finding in part.message(keys, message)]

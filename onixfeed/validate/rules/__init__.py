@@ -1,0 +1,338 @@
+"""Native ONIX rules: the rule interface, the registry that finds them, and the runner (a `Checks`).
+
+How to write a rule
+-------------------
+A rule is one module in this package whose file name starts with its code in lower case
+(`id001_isbn13_check_digit.py`). The registry imports every module named that way; helper
+modules (`checkdigits.py`, `dates.py`) have no code prefix and are never registered.
+
+A rule module defines:
+
+- `CODE`: a stable code, two capitals for the ONIX block (see FAMILIES) and three digits.
+  Codes are never reused: retire a rule by deleting the module, not by recycling its code.
+- `NAME`: a kebab-case phrase stating the problem (`isbn13-check-digit`).
+- a docstring: a one-line summary, then the sections `Checks:`, `Why:`, `Pass:` and
+  `Fail:` (the last two hold small XML examples). `onixfeed rules CODE` prints them.
+- `SCOPE` (optional, default "product"): "product", "header" or "message".
+- for "product": `check(product, context) -> Iterator[Hit]`; `product` is a Product
+  element with reference tag names and no namespace (see onixfeed/validate/checks.py).
+- for "header": `check(header, context) -> Iterator[Hit]` on the Header element.
+- for "message": `keys(product, context) -> Iterator[Key]` runs in the worker on each
+  product; `check(keys, context) -> Iterator[Hit]` runs once in the main process with
+  every product's keys (all rules' keys: filter on `Key.kind`). Hits carry `line` and
+  `record` since there is no element.
+
+`context` is a `Context`: the MessageInfo (header defaults such as DefaultCurrencyCode)
+and `today`, so date rules are testable. A rule yields `Hit(message, element=...)`; the
+runner adds the code, name, severity, file, line, xpath and the product's RecordReference.
+
+Rules never choose their severity: default severities live under `rules:` in the base
+profile `onixfeed/profiles/onix-3.0.yaml` (CODE: error | warning | info | off), and a
+recipient profile overrides them. Every registered rule must appear there.
+
+Rules must be fast (they run on every product of multi-gigabyte files): use `find`,
+`findall`, `findtext` with plain paths, precompile lookups at import time, and never
+compile a regex per product. They must survive junk (missing children, empty text,
+unexpected values) without raising; the runner still guards every call and turns an
+exception into an RL001 finding instead of crashing the validation.
+
+Test cases are data: `tests/rules/cases/<CODE>.yaml` holds passing and failing fragments.
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import importlib
+import pkgutil
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import Callable, Iterable, NamedTuple, Sequence
+
+from lxml import etree
+
+from onixfeed.findings import Finding, InputError, Severity
+from onixfeed.validate.checks import Key, MessageInfo
+
+FAMILIES = {
+    "ID": "identifiers",
+    "NT": "notification and blocks",
+    "DT": "dates",
+    "PR": "prices and tax",
+    "TE": "territories",
+    "CL": "code lists",
+    "TX": "text",
+    "PD": "product form",
+    "BP": "best practice",
+    "MS": "message and header",
+    "RL": "rule engine",
+}
+SCOPES = ("product", "header", "message")
+SECTIONS = ("Checks", "Why", "Pass", "Fail")
+BASE_PROFILE = Path(__file__).resolve().parents[2] / "profiles" / "onix-3.0.yaml"
+
+# The finding a crashing rule becomes: a bug in onixfeed, reported without stopping the run.
+INTERNAL_ERROR_CODE = "RL001"
+INTERNAL_ERROR_NAME = "rule-internal-error"
+
+_MODULE_NAME = re.compile(r"^([a-z]{2})(\d{3})_[a-z0-9_]+$")
+_SECTION_LINE = re.compile(r"^(%s):\s*(.*)$" % "|".join(SECTIONS))
+
+
+class Hit(NamedTuple):
+    """What a rule reports: a message, and where (an element, or a line for message rules)."""
+
+    message: str
+    element: etree._Element | None = None
+    line: int | None = None
+    record: str | None = None
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a rule may know beyond the element: the message's header defaults and today's date."""
+
+    message: MessageInfo
+    today: datetime.date = field(default_factory=datetime.date.today)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A registered rule: its identity and documentation, and the module's functions."""
+
+    code: str
+    name: str
+    scope: str
+    doc: str
+    module: ModuleType
+
+    @property
+    def family(self) -> str:
+        return FAMILIES.get(self.code[:2], "other")
+
+    @property
+    def summary(self) -> str:
+        return self.doc.strip().splitlines()[0].strip() if self.doc.strip() else ""
+
+    @property
+    def sections(self) -> dict[str, str]:
+        return doc_sections(self.doc)
+
+    @property
+    def check(self) -> Callable:
+        return self.module.check
+
+    @property
+    def keys(self) -> Callable | None:
+        return getattr(self.module, "keys", None)
+
+
+def doc_sections(doc: str) -> dict[str, str]:
+    """A rule docstring's sections (Checks, Why, Pass, Fail) as dedented text."""
+    found: dict[str, list[str]] = {}
+    current: str | None = None
+    for line in (doc or "").splitlines():
+        stripped = line.strip()
+        match = _SECTION_LINE.match(stripped)
+        if match:
+            current = match.group(1)
+            found[current] = [match.group(2)] if match.group(2) else []
+        elif current is not None:
+            found[current].append(line)
+    return {name: _dedent(lines) for name, lines in found.items()}
+
+
+def _dedent(lines: list[str]) -> str:
+    indents = [len(line) - len(line.lstrip()) for line in lines if line.strip()]
+    cut = min(indents) if indents else 0
+    return "\n".join(line[cut:] if line.strip() else "" for line in lines).strip()
+
+
+@functools.lru_cache(maxsize=None)
+def registry() -> tuple[Rule, ...]:
+    """Every rule of this package, sorted by code; a malformed rule module is a bug and raises."""
+    rules: list[Rule] = []
+    seen: dict[str, str] = {}
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda info: info.name):
+        match = _MODULE_NAME.match(info.name)
+        if not match:
+            continue
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        code = getattr(module, "CODE", None)
+        expected = (match.group(1) + match.group(2)).upper()
+        if code != expected:
+            raise RuntimeError(f"rule module {info.name} must define CODE = {expected!r}, not {code!r}")
+        if code in seen:
+            raise RuntimeError(f"rule code {code} used by both {seen[code]} and {info.name}")
+        seen[code] = info.name
+        scope = getattr(module, "SCOPE", "product")
+        if scope not in SCOPES:
+            raise RuntimeError(f"rule module {info.name}: SCOPE must be one of {SCOPES}, not {scope!r}")
+        rules.append(Rule(code, getattr(module, "NAME", ""), scope, module.__doc__ or "", module))
+    return tuple(rules)
+
+
+def rules_by_code() -> dict[str, Rule]:
+    return {rule.code: rule for rule in registry()}
+
+
+def find_rule(code: str) -> Rule:
+    """One rule by code (case-insensitive); InputError naming the closest codes otherwise."""
+    wanted = code.strip().upper()
+    rules = rules_by_code()
+    if wanted in rules:
+        return rules[wanted]
+    same_family = [known for known in rules if known[:2] == wanted[:2]][:5]
+    hint = f"; codes of that family: {', '.join(same_family)}" if same_family else ""
+    raise InputError(f"no rule with code {code!r}{hint} (`onixfeed rules` lists them all)")
+
+
+@functools.lru_cache(maxsize=None)
+def default_severities(path: Path = BASE_PROFILE) -> dict[str, str]:
+    """The `rules:` mapping of the base profile: code -> error | warning | info | off."""
+    from ruamel.yaml import YAML, YAMLError
+
+    try:
+        data = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+    except (OSError, YAMLError) as exc:
+        raise InputError(f"{path}: cannot read the base profile: {exc}") from exc
+    mapping = (data or {}).get("rules") if isinstance(data, dict) else None
+    if not isinstance(mapping, dict):
+        raise InputError(f"{path}: expected a `rules:` mapping of rule codes to severities")
+    allowed = {"error", "warning", "info", "off"}
+    for code, level in mapping.items():
+        if str(level) not in allowed:
+            raise InputError(f"{path}: rules.{code}: expected one of {sorted(allowed)}, got {level!r}")
+    return {str(code): str(level) for code, level in mapping.items()}
+
+
+def element_path(element: etree._Element) -> str:
+    """`Product/ProductIdentifier[2]/IDValue`: where an element sits inside its Product or Header."""
+    steps: list[str] = []
+    node: etree._Element | None = element
+    while node is not None and isinstance(node.tag, str):
+        parent = node.getparent()
+        step = node.tag
+        if parent is not None and node.tag not in ("Product", "Header"):
+            same = [sibling for sibling in parent.iterchildren(node.tag)]
+            if len(same) > 1:
+                step = f"{node.tag}[{same.index(node) + 1}]"
+        steps.append(step)
+        if node.tag in ("Product", "Header"):
+            break
+        node = parent
+    return "/".join(reversed(steps))
+
+
+@dataclass(frozen=True)
+class RuleChecks:
+    """The native rules as a `Checks` (picklable: plain data, rules resolved in each process).
+
+    `severities` maps codes to error | warning | info | off (the base profile's defaults
+    when None); rules set to off, or missing from the mapping, do not run. `today`
+    fixes the date for date rules (tests); None means the real date.
+    """
+
+    severities: tuple[tuple[str, str], ...] | None = None
+    today: datetime.date | None = None
+
+    @classmethod
+    def from_mapping(cls, severities: dict[str, str] | None = None, today: datetime.date | None = None) -> "RuleChecks":
+        return cls(tuple(sorted(severities.items())) if severities is not None else None, today)
+
+    def _active(self, scope: str) -> list[tuple[Rule, Severity]]:
+        return _active_rules(self.severities, scope)
+
+    def _context(self, message: MessageInfo) -> Context:
+        return Context(message, self.today or datetime.date.today())
+
+    def header(self, header: etree._Element, message: MessageInfo) -> list[Finding]:
+        context = self._context(message)
+        findings: list[Finding] = []
+        for rule, severity in self._active("header"):
+            _run(rule, severity, rule.check, header, context, None, findings)
+        return findings
+
+    def product(self, product: etree._Element, message: MessageInfo) -> tuple[list[Finding], list[Key]]:
+        context = self._context(message)
+        record = (product.findtext("RecordReference") or "").strip() or None
+        findings: list[Finding] = []
+        keys: list[Key] = []
+        for rule, severity in self._active("product"):
+            _run(rule, severity, rule.check, product, context, record, findings)
+        for rule, severity in self._active("message"):
+            try:
+                keys.extend(rule.keys(product, context))
+            except Exception as exc:  # a rule bug must not stop a multi-gigabyte run
+                findings.append(_internal_error(rule, exc, context, product.sourceline, record))
+        return findings, keys
+
+    def message(self, keys: Sequence[Key], message: MessageInfo) -> list[Finding]:
+        context = self._context(message)
+        findings: list[Finding] = []
+        for rule, severity in self._active("message"):
+            _run(rule, severity, rule.check, keys, context, None, findings)
+        return findings
+
+
+@functools.lru_cache(maxsize=64)
+def _active_rules(levels: tuple[tuple[str, str], ...] | None, scope: str) -> list[tuple[Rule, Severity]]:
+    chosen = dict(levels) if levels is not None else default_severities()
+    active = []
+    for rule in registry():
+        level = chosen.get(rule.code, "off")
+        if rule.scope == scope and level != "off":
+            active.append((rule, Severity(level)))
+    return active
+
+
+def _run(rule: Rule, severity: Severity, function: Callable, target: object, context: Context,
+         record: str | None, findings: list[Finding]) -> None:
+    """Run one rule and collect its hits as findings; an exception becomes an RL001 finding."""
+    line = getattr(target, "sourceline", None)
+    try:
+        for hit in function(target, context):
+            findings.append(_finding(rule, severity, hit, context, record))
+    except Exception as exc:  # a rule bug must not stop a multi-gigabyte run
+        findings.append(_internal_error(rule, exc, context, line, record))
+
+
+def _finding(rule: Rule, severity: Severity, hit: Hit, context: Context, record: str | None) -> Finding:
+    element = hit.element
+    line = hit.line
+    xpath = None
+    if element is not None:
+        line = line or element.sourceline
+        xpath = element_path(element)
+    return Finding(rule.code, rule.name, severity, hit.message, context.message.file, line, xpath,
+                   hit.record or record)
+
+
+def _internal_error(rule: Rule, exc: Exception, context: Context, line: int | None, record: str | None) -> Finding:
+    return Finding(
+        INTERNAL_ERROR_CODE, INTERNAL_ERROR_NAME, Severity.WARNING,
+        f"rule {rule.code} ({rule.name}) failed with {type(exc).__name__}: {exc}; the check was skipped",
+        context.message.file, line, None, record,
+    )
+
+
+def run_rules(elements: Iterable[etree._Element], message: MessageInfo,
+              checks: RuleChecks | None = None) -> list[Finding]:
+    """All findings of the rules on some products (a library shortcut for tests and tools)."""
+    checks = checks or RuleChecks()
+    findings: list[Finding] = []
+    keys: list[Key] = []
+    for element in elements:
+        more, more_keys = checks.product(element, message)
+        findings.extend(more)
+        keys.extend(more_keys)
+    findings.extend(checks.message(keys, message))
+    return findings
+
+
+__all__ = [
+    "Context", "FAMILIES", "Hit", "Key", "MessageInfo", "Rule", "RuleChecks", "default_severities",
+    "doc_sections", "element_path", "find_rule", "registry", "rules_by_code", "run_rules",
+]

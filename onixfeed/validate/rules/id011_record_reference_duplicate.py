@@ -1,0 +1,51 @@
+"""Two products in one message share a RecordReference.
+
+Checks:
+    Each Product's RecordReference is unique within the message (EDItEUR's schema
+    asserts this across products, which a product-by-product validator must do apart).
+
+Why:
+    The RecordReference is the key a recipient updates and deletes by: a second product
+    with the same reference silently replaces the first.
+
+Pass:
+    <Product><RecordReference>com.example.1</RecordReference>...</Product>
+    <Product><RecordReference>com.example.2</RecordReference>...</Product>
+
+Fail:
+    <Product><RecordReference>com.example.1</RecordReference>...</Product>
+    <Product><RecordReference>com.example.1</RecordReference>...</Product>
+"""
+
+from __future__ import annotations
+
+from typing import Iterator, Sequence
+
+from onixfeed.validate.checks import Key
+from onixfeed.validate.rules import Hit
+
+CODE = "ID011"
+NAME = "record-reference-duplicate"
+SCOPE = "message"
+KIND = "RecordReference"
+
+
+def keys(product, context) -> Iterator[Key]:
+    element = product.find("RecordReference")
+    if element is not None:
+        value = (element.text or "").strip()
+        if value:
+            yield Key(KIND, value, element.sourceline, value)
+
+
+def check(all_keys: Sequence[Key], context) -> Iterator[Hit]:
+    first_line: dict[str, int | None] = {}
+    for key in all_keys:
+        if key.kind != KIND:
+            continue
+        if key.value in first_line:
+            where = f" (first on line {first_line[key.value]})" if first_line[key.value] else ""
+            yield Hit(f"RecordReference {key.value!r} is used by an earlier product{where}", line=key.line,
+                      record=key.record)
+        else:
+            first_line[key.value] = key.line

@@ -7,7 +7,7 @@ from lxml import etree
 
 from onixfeed.findings import Finding, Severity
 from onixfeed.report import FORMAT_NAMES, Report, github, render, sarif, summary_line
-from onixfeed.validate.results import FileResult
+from onixfeed.validate.engine import FileResult
 
 
 def finding(rule, severity, line, record=None, file="feeds/a.xml", message="bad value", column=None):
@@ -18,18 +18,18 @@ def finding(rule, severity, line, record=None, file="feeds/a.xml", message="bad 
 def results():
     dirty = FileResult(
         "feeds/a.xml",
-        "3.0",
-        "reference",
-        3,
-        [
+        release="3.0",
+        tags="reference",
+        products=3,
+        findings=[
             finding("XS001", Severity.ERROR, 40, record="rec-2"),
             finding("PR003", Severity.WARNING, 12, record="rec-1", column=7),
             finding("HD001", Severity.INFO, 3),
             finding("ID002", Severity.ERROR, 44, record="rec-2"),
         ],
     )
-    clean = FileResult("feeds/b.xml", "3.1", "short", 2, [])
-    archived = FileResult("drop.zip!inner.xml", None, None, 0, [finding("XS000", Severity.ERROR, 1, file="drop.zip!inner.xml")])
+    clean = FileResult("feeds/b.xml", release="3.1", tags="short", products=2)
+    archived = FileResult("drop.zip!inner.xml", findings=[finding("XS000", Severity.ERROR, 1, file="drop.zip!inner.xml")])
     return [dirty, clean, archived]
 
 
@@ -73,7 +73,7 @@ def test_text_colour_only_when_asked(results):
 def test_json_has_the_documented_keys(results):
     document = json.loads(render(Report.of(results), "json"))
     assert [f["path"] for f in document["files"]] == ["feeds/a.xml", "feeds/b.xml", "drop.zip!inner.xml"]
-    assert document["files"][0] == {"path": "feeds/a.xml", "release": "3.0", "tags": "reference", "products": 3, "valid": False}
+    assert document["files"][0] == {"path": "feeds/a.xml", "release": "3.0", "tags": "reference", "namespace": None, "products": 3, "valid": False}
     assert document["files"][1]["valid"] is True
     keys = {"rule", "name", "severity", "message", "file", "line", "xpath", "record"}
     assert all(keys <= set(f) for f in document["findings"])

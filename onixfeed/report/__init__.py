@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
 from onixfeed.findings import Finding, Severity, sort_key
-from onixfeed.validate.results import FileResult
+from onixfeed.validate.engine import FileResult
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from lxml import etree
 from onixfeed.findings import Finding, Severity
 from onixfeed.report import Report
 from onixfeed.report.text import group_by_record
-from onixfeed.validate.results import FileResult
+from onixfeed.validate.engine import FileResult
 
 MESSAGE_CASE = "message"  # findings outside any product: the header, the file as a whole
 
@@ -19,7 +19,7 @@ def render(report: Report) -> str:
         shown.setdefault(finding.file or "", []).append(finding)
     totals = {"tests": 0, "failures": 0}
     for result in report.files:
-        suite = file_suite(result, shown.get(result.path, []))
+        suite = file_suite(result, shown.get(result.name, []))
         suites.append(suite)
         for key in totals:
             totals[key] += int(suite.get(key))
@@ -31,17 +31,17 @@ def render(report: Report) -> str:
 def file_suite(result: FileResult, findings: list[Finding]) -> etree._Element:
     """One test suite: a case per product with findings, one per product without, and one
     for findings outside products (only when there are some)."""
-    suite = etree.Element("testsuite", name=result.path)
+    suite = etree.Element("testsuite", name=result.name)
     grouped = dict(group_by_record(findings))
     if None in grouped:
-        add_case(suite, result.path, MESSAGE_CASE, grouped.pop(None))
+        add_case(suite, result.name, MESSAGE_CASE, grouped.pop(None))
     for record, in_product in grouped.items():
-        add_case(suite, result.path, f"product {record}", in_product)
+        add_case(suite, result.name, f"product {record}", in_product)
     # Products without shown findings pass; the engine counts them but does not name them.
     for number in range(len(grouped) + 1, result.products + 1):
-        add_case(suite, result.path, f"product #{number}", [])
+        add_case(suite, result.name, f"product #{number}", [])
     if not len(suite):
-        add_case(suite, result.path, MESSAGE_CASE, [])
+        add_case(suite, result.name, MESSAGE_CASE, [])
     suite.set("tests", str(len(suite)))
     suite.set("failures", str(sum(1 for case in suite if case.find("failure") is not None)))
     suite.set("errors", "0")

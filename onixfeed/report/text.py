@@ -6,7 +6,7 @@ from itertools import groupby
 
 from onixfeed.findings import Finding, Severity
 from onixfeed.report import Report, summary_line
-from onixfeed.validate.results import FileResult
+from onixfeed.validate.engine import FileResult
 
 # ANSI SGR codes; used only when the command line says the terminal wants colour.
 SEVERITY_COLOURS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFO: "36"}
@@ -20,7 +20,7 @@ def paint(text: str, code: str, colour: bool) -> str:
 
 def render(report: Report, colour: bool = False) -> str:
     """Each file with findings, its findings grouped by product, and the summary line last."""
-    by_path = {result.path: result for result in report.files}
+    by_path = {result.name: result for result in report.files}
     lines: list[str] = []
     for path, in_file in groupby(report.findings, key=lambda finding: finding.file or ""):
         lines.append(file_heading(path, by_path.get(path), colour))

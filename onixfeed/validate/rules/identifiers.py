@@ -7,6 +7,7 @@ MOD 11-2), so the native rules and the strict schema agree on which values are v
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Iterator
 
@@ -91,3 +92,16 @@ def mod11_2_ok(value: str) -> bool:
 
 ISBN13_SHAPE = re.compile(r"(?:978\d{10}|979[1-9]\d{9})\Z")
 DIGITS = re.compile(r"\d+\Z")
+
+
+def composite_tags() -> tuple[str, ...]:
+    """Every identifier composite of ONIX 3.0 (`XxxIdentifier` for each `XxxIDType` in the schema)."""
+    return _COMPOSITES()
+
+
+@functools.lru_cache(maxsize=None)
+def _COMPOSITES() -> tuple[str, ...]:
+    from onixfeed import codelists
+
+    names = [name for name in codelists.element_lists("3.0") if name.endswith("IDType") and not name.startswith("@")]
+    return tuple(sorted(name[: -len("IDType")] + "Identifier" for name in names))

@@ -1,0 +1,37 @@
+"""A GLN has the wrong shape or check digit.
+
+Checks:
+    Every party identifier typed GLN (type 06 in NameIdentifier, PublisherIdentifier,
+    ImprintIdentifier, SupplierIdentifier, AgentIdentifier and the other name
+    identifier composites of lists 44 and 92) is 13 digits with a correct mod-10 check
+    digit, as EDItEUR's strict schema asserts.
+
+Why:
+    GLNs route orders and invoices to the right supplier and location.
+
+Pass:
+    <SupplierIdentifier><SupplierIDType>06</SupplierIDType><IDValue>5012345678900</IDValue></SupplierIdentifier>
+
+Fail:
+    <SupplierIdentifier><SupplierIDType>06</SupplierIDType><IDValue>5012345678901</IDValue></SupplierIdentifier>
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from onixfeed.validate.rules import Hit
+from onixfeed.validate.rules.identifiers import DIGITS, PARTY_COMPOSITES, mod10_expected, mod10_ok, typed_values
+
+CODE = "ID005"
+NAME = "gln-invalid"
+
+TYPES = {composite: frozenset({"06"}) for composite in PARTY_COMPOSITES}
+
+
+def check(product, context) -> Iterator[Hit]:
+    for _, element, value in typed_values(product, TYPES):
+        if len(value) != 13 or not DIGITS.match(value):
+            yield Hit(f"GLN {value!r} is not 13 digits", element)
+        elif not mod10_ok(value):
+            yield Hit(f"GLN {value} has check digit {value[-1]}, expected {mod10_expected(value)}", element)

@@ -1,0 +1,41 @@
+"""An ORCID has the wrong shape, range or check character.
+
+Checks:
+    Every party identifier typed ORCID (type 21 in the name identifier composites) is 16
+    characters without hyphens, inside the blocks ORCID assigns, with a correct ISO 7064
+    MOD 11-2 check character, as EDItEUR's strict schema asserts.
+
+Why:
+    ORCIDs link academic authors to their work; a wrong one credits someone else.
+
+Pass:
+    <NameIdentifier><NameIDType>21</NameIDType><IDValue>0000000218250097</IDValue></NameIdentifier>
+
+Fail:
+    <NameIdentifier><NameIDType>21</NameIDType><IDValue>0000-0002-1825-009X</IDValue></NameIdentifier>
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from onixfeed.validate.rules import Hit
+from onixfeed.validate.rules.identifiers import PARTY_COMPOSITES, mod11_2_expected, mod11_2_ok, typed_values
+
+CODE = "ID008"
+NAME = "orcid-invalid"
+
+TYPES = {composite: frozenset({"21"}) for composite in PARTY_COMPOSITES}
+SHAPE = re.compile(r"\d{15}[\dXx]\Z")
+RANGE = re.compile(r"(?:00000001[5-9]\d{6}|00000002\d{7}|00000003[0-4]\d{6}|0009000\d{8})[\dXx]\Z")
+
+
+def check(product, context) -> Iterator[Hit]:
+    for _, element, value in typed_values(product, TYPES):
+        if not SHAPE.match(value):
+            yield Hit(f"ORCID {value!r} is not sixteen characters without hyphens", element)
+        elif not RANGE.match(value):
+            yield Hit(f"ORCID {value} is outside the blocks ORCID assigns", element)
+        elif not mod11_2_ok(value):
+            yield Hit(f"ORCID {value} has check character {value[-1]}, expected {mod11_2_expected(value)}", element)

@@ -1,0 +1,49 @@
+"""The same identifier is repeated within one composite.
+
+Checks:
+    Repeats of an identifier composite under one parent (ProductIdentifier in Product,
+    PublisherIdentifier in Publisher, NameIdentifier in Contributor ...) each have a
+    unique combination of type, IDTypeName and IDValue, as EDItEUR's strict schema
+    asserts for every such composite.
+
+Why:
+    A repeated identifier is noise at best, and often a sign that a second, different
+    identifier was meant.
+
+Pass:
+    <ProductIdentifier><ProductIDType>15</ProductIDType><IDValue>9780306406157</IDValue></ProductIdentifier>
+    <ProductIdentifier><ProductIDType>03</ProductIDType><IDValue>9780306406157</IDValue></ProductIdentifier>
+
+Fail:
+    <ProductIdentifier><ProductIDType>15</ProductIDType><IDValue>9780306406157</IDValue></ProductIdentifier>
+    <ProductIdentifier><ProductIDType>15</ProductIDType><IDValue>9780306406157</IDValue></ProductIdentifier>
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from onixfeed.validate.rules import Hit
+from onixfeed.validate.rules.identifiers import composite_tags, type_element
+
+CODE = "ID013"
+NAME = "identifier-repeated"
+
+
+def check(product, context) -> Iterator[Hit]:
+    seen: dict[tuple, int] = {}
+    for composite in product.iter(*composite_tags()):
+        tag = composite.tag
+        parent = composite.getparent()
+        signature = (
+            parent,
+            tag,
+            (composite.findtext(type_element(tag)) or "").strip(),
+            composite.findtext("IDTypeName"),
+            (composite.findtext("IDValue") or "").strip(),
+        )
+        if signature in seen:
+            yield Hit(f"<{tag}> type {signature[2]} value {signature[4]!r} repeats the one on line "
+                      f"{seen[signature]} under the same <{parent.tag}>", composite)
+        else:
+            seen[signature] = composite.sourceline

@@ -1,0 +1,54 @@
+"""An ISBN-10 is not accompanied by the same ISBN as a 978 ISBN-13.
+
+Checks:
+    Where ProductIdentifiers carry an ISBN-10 (type 02), a sibling ProductIdentifier of
+    type 03, 15 or 24 carries the same number as an ISBN-13 starting 978, and none carries
+    it with 979 (ISBN-10s only exist for the 978 prefix). EDItEUR's strict schema asserts
+    both, in Product and every other place a product is identified.
+
+Why:
+    The ISBN-10 is legacy: recipients key on the ISBN-13, and a lone ISBN-10 (or one
+    whose ISBN-13 is a different book) breaks matching.
+
+Pass:
+    <ProductIdentifier><ProductIDType>02</ProductIDType><IDValue>0306406152</IDValue></ProductIdentifier>
+    <ProductIdentifier><ProductIDType>15</ProductIDType><IDValue>9780306406157</IDValue></ProductIdentifier>
+
+Fail:
+    <ProductIdentifier><ProductIDType>02</ProductIDType><IDValue>0306406152</IDValue></ProductIdentifier>
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from onixfeed.validate.rules import Hit
+
+CODE = "ID014"
+NAME = "isbn10-without-isbn13"
+
+_THIRTEEN = frozenset({"03", "15", "24"})
+
+
+def check(product, context) -> Iterator[Hit]:
+    groups: dict = {}
+    for composite in product.iter("ProductIdentifier"):
+        groups.setdefault(composite.getparent(), []).append(composite)
+    for siblings in groups.values():
+        tens = []
+        stems = set()  # 13-digit values without their check digit
+        for composite in siblings:
+            kind = (composite.findtext("ProductIDType") or "").strip()
+            value = composite.find("IDValue")
+            if value is None:
+                continue
+            if kind == "02":
+                tens.append(value)
+            elif kind in _THIRTEEN:
+                stems.add((value.text or "")[:-1])
+        for value in tens:
+            body = (value.text or "")[:-1]
+            if "979" + body in stems:
+                yield Hit(f"ISBN-10 {value.text} is given with a 979 ISBN-13; ISBN-10s exist only for 978", value)
+            elif "978" + body not in stems:
+                yield Hit(f"ISBN-10 {value.text} has no ProductIdentifier giving it as ISBN-13 978{body}", value)

@@ -1,0 +1,42 @@
+"""PublishingStatus is missing and not every market gives a MarketPublishingStatus.
+
+Checks:
+    A product has PublishingDetail/PublishingStatus, unless every ProductSupply has a
+    MarketPublishingDetail/MarketPublishingStatus (or it is a block update without
+    PublishingDetail or ProductSupply). This is EDItEUR's strict schema assertion.
+
+Why:
+    Whether a book is forthcoming, active or out of print is what a retailer needs first
+    to decide whether to list it.
+
+Pass:
+    <PublishingDetail><PublishingStatus>04</PublishingStatus></PublishingDetail>
+
+Fail:
+    <PublishingDetail><Publisher>...</Publisher></PublishingDetail>
+    <ProductSupply><SupplyDetail>...</SupplyDetail></ProductSupply>
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from onixfeed.validate.rules import Hit
+
+CODE = "NT004"
+NAME = "publishing-status-missing"
+
+
+def check(product, context) -> Iterator[Hit]:
+    detail = product.find("PublishingDetail")
+    supplies = list(product.iterchildren("ProductSupply"))
+    if (detail is None or not supplies) and (product.findtext("NotificationType") or "").strip() == "04":
+        return
+    if detail is not None and detail.find("PublishingStatus") is not None:
+        return
+    for supply in supplies:
+        if supply.find("MarketPublishingDetail/MarketPublishingStatus") is None:
+            where = detail if detail is not None else supply
+            yield Hit("no <PublishingStatus> in <PublishingDetail>, and a <ProductSupply> has no "
+                      "<MarketPublishingStatus>", where)
+            return

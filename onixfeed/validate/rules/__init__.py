@@ -192,20 +192,9 @@ def find_rule(code: str) -> Rule:
 @functools.lru_cache(maxsize=None)
 def default_severities(path: Path = BASE_PROFILE) -> dict[str, str]:
     """The `rules:` mapping of the base profile: code -> error | warning | info | off."""
-    from ruamel.yaml import YAML, YAMLError
+    from onixfeed import profile  # the profile loader checks the file: keys, rule codes, levels
 
-    try:
-        data = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
-    except (OSError, YAMLError) as exc:
-        raise InputError(f"{path}: cannot read the base profile: {exc}") from exc
-    mapping = (data or {}).get("rules") if isinstance(data, dict) else None
-    if not isinstance(mapping, dict):
-        raise InputError(f"{path}: expected a `rules:` mapping of rule codes to severities")
-    allowed = {"error", "warning", "info", "off"}
-    for code, level in mapping.items():
-        if str(level) not in allowed:
-            raise InputError(f"{path}: rules.{code}: expected one of {sorted(allowed)}, got {level!r}")
-    return {str(code): str(level) for code, level in mapping.items()}
+    return profile.load(path).rule_severities()
 
 
 def element_path(element: etree._Element) -> str:

@@ -56,5 +56,43 @@ def schemas_command(
     typer.echo(json.dumps(described, indent=2))
 
 
+@app.command("export")
+def export_command(
+    paths: list[str] = typer.Argument(None, metavar="[PATHS]...", help="Record files or folders (default: the config's records/)."),
+    out: str = typer.Option(None, "--out", "-o", help="Folder for the feed (default: the config's feeds/)."),
+    skip_invalid: bool = typer.Option(False, "--skip-invalid", help="Leave records with errors out and still write the feed (exit 1)."),
+    jobs: int = typer.Option(None, "--jobs", "-j", min=1, help="Worker processes (default: every core; 1: none)."),
+) -> None:
+    """Build one ONIX 3.0 message from records, validate it against the official XSD, write it atomically.
+
+    Exit code 0: written and clean; 1: records with errors (no feed unless --skip-invalid); 2: could not run.
+    """
+    from pathlib import Path
+
+    from onixfeed.config import load_config
+    from onixfeed.export import export
+
+    config = guarded(load_config)
+    sources = paths or [str(config.resolve(config.records))]
+    target = Path(out) if out else config.resolve(config.out)
+    result = guarded(lambda: export(sources, target, config, skip_invalid=skip_invalid, workers=jobs))
+    for finding in sorted(result.findings, key=lambda f: (f.file or "", f.line or 0, f.rule)):
+        place = f"{finding.file}:{finding.line}" if finding.line else (finding.file or "")
+        typer.echo(f"{place}: {finding.rule} {finding.name} ({finding.severity.value}): {finding.message}", err=True)
+    if result.feed is not None:
+        left_out = f", {result.skipped_records} record(s) with errors left out" if result.skipped_records else ""
+        typer.echo(
+            f"wrote {result.feed}: {result.products} product(s) from {result.records - result.skipped_records} "
+            f"record(s){left_out}; valid against the official ONIX 3.0 XSD (MessageNumber {result.message_number})"
+        )
+    else:
+        typer.echo(
+            f"no feed written: {result.skipped_records} of {result.records} record(s) have errors"
+            + ("" if skip_invalid else " (use --skip-invalid to leave them out)"),
+            err=True,
+        )
+    raise typer.Exit(1 if result.failed else 0)
+
+
 def main() -> None:  # pragma: no cover - console entry point alias
     app()

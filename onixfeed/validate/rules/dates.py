@@ -1,0 +1,117 @@
+"""Shared by the date rules: which elements hold dates, their effective dateformat (list 55), parsing.
+
+The shapes follow EDItEUR's strict schema: years 1000-2099, real calendar days, the
+time zones it lists. Elements and their default formats are read off its assertions:
+most default to 00 (YYYYMMDD), CopyrightYear, ThesisYear, ConferenceDate and EventDate
+to 05 (YYYY), OccurrenceDate to 13 (YYYYMMDDThhmm).
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from typing import Iterator
+
+from lxml import etree
+
+# Composites whose value is a <Date> child (format: Date/@dateformat, else a DateFormat child, else the default).
+WITH_DATE_CHILD = {
+    "ContentDate": "00", "ContributorDate": "00", "MarketDate": "00", "OccurrenceDate": "13", "PriceDate": "00",
+    "PublishingDate": "00", "ResourceFileDate": "00", "SubjectDate": "00", "SupplyDate": "00",
+}
+# Elements holding a date themselves (format: their own @dateformat, else the default).
+DIRECT = {
+    "ConferenceDate": "05", "CopyrightYear": "05", "EndDate": "00", "EventDate": "05", "ExpectedDate": "00",
+    "ReissueDate": "00", "StartDate": "00", "ThesisYear": "05",
+}
+ALL_TAGS = tuple(WITH_DATE_CHILD) + tuple(DIRECT)
+
+_YEAR = r"(?:1\d{3}|20\d{2})"
+_DAY = _YEAR + r"(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
+_ZONE = (r"(?:Z|\+(?:0000|0100|0200|0300|0330|0400|0430|0500|0530|0545|0600|0630|0700|0800|0830|0900|0930|1000"
+         r"|1030|1100|1130|1200|1245|1300|1400)|-(?:0000|0100|0200|0300|0330|0400|0500|0600|0700|0800|0900|0930"
+         r"|1000|1100|1200))?")
+
+# list 55 code -> (shape, what a person should read, length of one side of a range or None)
+FORMATS: dict[str, tuple[re.Pattern, str, int | None]] = {
+    "00": (re.compile(_DAY + r"\Z"), "YYYYMMDD", None),
+    "01": (re.compile(_YEAR + r"(?:0[1-9]|1[0-2])\Z"), "YYYYMM", None),
+    "02": (re.compile(_YEAR + r"(?:[0-4]\d|5[0-3])\Z"), "YYYYWW", None),
+    "03": (re.compile(_YEAR + r"[1-4]\Z"), "YYYYQ", None),
+    "04": (re.compile(_YEAR + r"[1-4]\Z"), "YYYYS", None),
+    "05": (re.compile(_YEAR + r"\Z"), "YYYY", None),
+    "06": (re.compile(f"(?:{_DAY}){{2}}\\Z"), "YYYYMMDDYYYYMMDD", 8),
+    "07": (re.compile(f"(?:{_YEAR}(?:0[1-9]|1[0-2])){{2}}\\Z"), "YYYYMMYYYYMM", 6),
+    "08": (re.compile(f"(?:{_YEAR}(?:[0-4]\\d|5[0-3])){{2}}\\Z"), "YYYYWWYYYYWW", 6),
+    "09": (re.compile(f"(?:{_YEAR}[1-4]){{2}}\\Z"), "YYYYQYYYYQ", 5),
+    "10": (re.compile(f"(?:{_YEAR}[1-4]){{2}}\\Z"), "YYYYSYYYYS", 5),
+    "11": (re.compile(f"(?:{_YEAR}){{2}}\\Z"), "YYYYYYYY", 4),
+    "13": (re.compile(_DAY + r"T(?:(?:[01]\d|2[0-3])[0-5]\d|2400)" + _ZONE + r"\Z"), "YYYYMMDDThhmm", None),
+    "14": (re.compile(_DAY + r"T(?:(?:[01]\d|2[0-3])[0-5]\d[0-5]\d|240000)" + _ZONE + r"\Z"), "YYYYMMDDThhmmss", None),
+}
+# Formats whose value starts with one or two YYYYMMDD days that must exist in the calendar.
+_DAY_COUNT = {"00": 1, "06": 2, "13": 1, "14": 1}
+
+
+def dated_values(product: etree._Element) -> Iterator[tuple[etree._Element, str, str]]:
+    """(element holding the value, stripped value, effective list 55 format) for every date of a product."""
+    for element in product.iter(*ALL_TAGS):
+        tag = element.tag
+        if tag in DIRECT:
+            attribute = element.get("dateformat")
+            fmt = attribute.strip() if attribute is not None else DIRECT[tag]
+            yield element, (element.text or "").strip(), fmt
+            continue
+        date = element.find("Date")
+        if date is None:
+            continue
+        yield date, (date.text or "").strip(), composite_format(element, date)
+
+
+def composite_format(composite: etree._Element, date: etree._Element) -> str:
+    attribute = date.get("dateformat")
+    if attribute is not None:
+        return attribute.strip()
+    legacy = composite.find("DateFormat")
+    if legacy is not None:
+        return (legacy.text or "").strip()
+    return WITH_DATE_CHILD.get(composite.tag, "00")
+
+
+def shape_ok(value: str, fmt: str) -> bool:
+    """True when the value has the shape of its format (and real calendar days); unknown formats pass."""
+    known = FORMATS.get(fmt)
+    if known is None:
+        return True
+    if not known[0].match(value):
+        return False
+    for index in range(_DAY_COUNT.get(fmt, 0)):
+        if calendar_day(value[index * 8: index * 8 + 8]) is None:
+            return False
+    return True
+
+
+def calendar_day(text: str) -> datetime.date | None:
+    """YYYYMMDD -> date, None when it is not a real day."""
+    try:
+        return datetime.date(int(text[0:4]), int(text[4:6]), int(text[6:8]))
+    except ValueError:
+        return None
+
+
+def range_sides(value: str, fmt: str) -> tuple[str, str] | None:
+    """The start and end of a range format's value (06-11), None for other formats."""
+    known = FORMATS.get(fmt)
+    if known is None or known[2] is None:
+        return None
+    width = known[2]
+    return value[:width], value[width:]
+
+
+def day_of(composite: etree._Element) -> datetime.date | None:
+    """The day a date composite gives, when its format is YYYYMMDD (00) and the value is a real day."""
+    date = composite.find("Date")
+    if date is None or composite_format(composite, date) != "00":
+        return None
+    text = (date.text or "").strip()
+    return calendar_day(text) if FORMATS["00"][0].match(text) else None

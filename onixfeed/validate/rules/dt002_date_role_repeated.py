@@ -1,0 +1,54 @@
+"""A date role is given twice in one place.
+
+Checks:
+    Repeats of PublishingDate in PublishingDetail, SupplyDate in SupplyDetail, MarketDate
+    in MarketPublishingDetail, PriceDate in Price, ContributorDate in Contributor,
+    SubjectDate in NameAsSubject and ContentDate in TextContent, CitedContent and
+    ResourceVersion each have a distinct role, as EDItEUR's strict schema asserts.
+
+Why:
+    Two publication dates leave the recipient to pick one, usually the wrong one.
+
+Pass:
+    <PublishingDate><PublishingDateRole>01</PublishingDateRole><Date>20250301</Date></PublishingDate>
+    <PublishingDate><PublishingDateRole>02</PublishingDateRole><Date>20250220</Date></PublishingDate>
+
+Fail:
+    <PublishingDate><PublishingDateRole>01</PublishingDateRole><Date>20250301</Date></PublishingDate>
+    <PublishingDate><PublishingDateRole>01</PublishingDateRole><Date>20250401</Date></PublishingDate>
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from onixfeed.validate.rules import Hit
+
+CODE = "DT002"
+NAME = "date-role-repeated"
+
+# date composite -> the parents in which its role must be unique
+PARENTS = {
+    "PublishingDate": ("PublishingDetail",),
+    "SupplyDate": ("SupplyDetail",),
+    "MarketDate": ("MarketPublishingDetail",),
+    "PriceDate": ("Price",),
+    "ContributorDate": ("Contributor",),
+    "SubjectDate": ("NameAsSubject",),
+    "ContentDate": ("TextContent", "CitedContent", "ResourceVersion"),
+}
+
+
+def check(product, context) -> Iterator[Hit]:
+    seen: dict = {}
+    for composite in product.iter(*PARENTS):
+        parent = composite.getparent()
+        if parent is None or parent.tag not in PARENTS[composite.tag]:
+            continue
+        role = (composite.findtext(composite.tag + "Role") or "").strip()
+        key = (parent, composite.tag, role)
+        if key in seen:
+            yield Hit(f"<{composite.tag}> role {role or '(none)'} repeats the one on line {seen[key]} "
+                      f"in the same <{parent.tag}>", composite)
+        else:
+            seen[key] = composite.sourceline

@@ -1,0 +1,58 @@
+"""The publishing status contradicts the presence of a publication date.
+
+Checks:
+    In PublishingDetail: a forthcoming product (PublishingStatus 02) gives a publication
+    date (PublishingDate role 01); a cancelled (01) or indefinitely postponed (03) one
+    does not. In MarketPublishingDetail: a cancelled (01) or indefinitely postponed (03)
+    market gives no market publication date (MarketDate role 01). These are EDItEUR's
+    strict schema assertions.
+
+Why:
+    A cancelled title with a publication date gets listed as coming; a forthcoming one
+    without a date cannot be pre-ordered.
+
+Pass:
+    <PublishingDetail><PublishingStatus>02</PublishingStatus>
+      <PublishingDate><PublishingDateRole>01</PublishingDateRole><Date>20270301</Date></PublishingDate></PublishingDetail>
+
+Fail:
+    <PublishingDetail><PublishingStatus>01</PublishingStatus>
+      <PublishingDate><PublishingDateRole>01</PublishingDateRole><Date>20270301</Date></PublishingDate></PublishingDetail>
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from onixfeed.validate.rules import Hit
+
+CODE = "DT005"
+NAME = "publishing-status-date-conflict"
+
+WITHOUT_DATE = {"01": "cancelled", "03": "postponed indefinitely"}
+
+
+def _role_date(parent, composite: str, role: str):
+    for element in parent.iterchildren(composite):
+        if (element.findtext(composite + "Role") or "").strip() == role:
+            return element
+    return None
+
+
+def check(product, context) -> Iterator[Hit]:
+    detail = product.find("PublishingDetail")
+    if detail is not None:
+        status = detail.find("PublishingStatus")
+        code = (status.text or "").strip() if status is not None else ""
+        date = _role_date(detail, "PublishingDate", "01")
+        if code in WITHOUT_DATE and date is not None:
+            yield Hit(f"PublishingStatus {code} ({WITHOUT_DATE[code]}) must not come with a publication date "
+                      f"(PublishingDate role 01)", date)
+        elif code == "02" and date is None:
+            yield Hit("PublishingStatus 02 (forthcoming) needs a publication date (PublishingDate role 01)", status)
+    for market in product.iter("MarketPublishingDetail"):
+        code = (market.findtext("MarketPublishingStatus") or "").strip()
+        date = _role_date(market, "MarketDate", "01")
+        if code in WITHOUT_DATE and date is not None:
+            yield Hit(f"MarketPublishingStatus {code} ({WITHOUT_DATE[code]}) must not come with a market "
+                      f"publication date (MarketDate role 01)", date)

@@ -157,6 +157,8 @@ ALIASES: dict[int, dict[str, tuple[str, str]]] = {
         "photographer": ("A13", "photographs by"),
     },
     23: {"pages": ("00", "main content page count")},  # Extent type
+    24: {"pages": ("03", "pages"), "words": ("02", "words"), "hours": ("04", "hours"),  # Extent unit
+         "minutes": ("05", "minutes"), "seconds": ("06", "seconds")},
     25: {  # Illustration and other content type
         "black-and-white-illustrations": ("01", "illustrations, black and white"),
         "colour-illustrations": ("02", "illustrations, color"),
@@ -166,7 +168,10 @@ ALIASES: dict[int, dict[str, tuple[str, str]]] = {
     27: {"bisac": ("10", "bisac subject heading"), "bic": ("12", "bic subject category"),
          "thema": ("93", "thema subject category"), "keywords": ("20", "keywords")},
     44: {"proprietary": ("01", "proprietary name id scheme"), "gln": ("06", "gln"), "san": ("07", "san")},
-    46: {"exclusive": ("01", "exclusive publishing rights"), "non-exclusive": ("02", "non-exclusive publishing rights")},
+    46: {"exclusive": ("01", "exclusive publishing rights"), "non-exclusive": ("02", "non-exclusive publishing rights"),
+         "not-for-sale": ("03", "not for sale in the specified territory (reason unspecified)")},
+    62: {"zero": ("Z", "zero-rated"), "standard": ("S", "standard rate"), "reduced": ("R", "lower rate")},  # Tax rate
+    171: {"vat": ("01", "value-added tax"), "sales-tax": ("02", "sales tax")},  # Tax type
     58: {"rrp-excluding-tax": ("01", "rrp excluding tax"), "rrp-including-tax": ("02", "rrp including tax")},
     93: {"publisher": ("01", "publisher to resellers"), "distributor": ("02", "exclusive distributor to resellers")},
     150: {"hardback": ("BB", "hardback"), "paperback": ("BC", "paperback"), "ebook": ("ED", "digital"),

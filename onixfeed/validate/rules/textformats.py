@@ -1,0 +1,42 @@
+"""Shared by the text rules: which elements take a textformat (list 34) and EDItEUR's XHTML subset.
+
+Both are read from the official schema files (never typed by hand), once per process.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from lxml import etree
+
+from onixfeed import schemas
+
+XS = "{http://www.w3.org/2001/XMLSchema}"
+
+
+@functools.lru_cache(maxsize=None)
+def formatted_elements(release: str = "3.0") -> tuple[str, ...]:
+    """Reference names of the elements that carry the textformat attribute."""
+    root = etree.parse(str(schemas.schema_files(release, "reference").main)).getroot()
+    names = set()
+    for element in root.iter(f"{XS}element"):
+        name = element.get("name")
+        if name and element.find(f".//{XS}attributeGroup[@ref='textformatAttribute']") is not None:
+            names.add(name)
+    return tuple(sorted(names))
+
+
+@functools.lru_cache(maxsize=None)
+def xhtml_subset(release: str = "3.0") -> frozenset[str]:
+    """Element names EDItEUR's ONIX_XHTML_Subset.xsd allows (abstract substitution heads excluded)."""
+    path = schemas.schema_files(release, "reference").main.parent / "ONIX_XHTML_Subset.xsd"
+    root = etree.parse(str(path)).getroot()
+    return frozenset(
+        element.get("name")
+        for element in root.iterchildren(f"{XS}element")
+        if element.get("name") and element.get("abstract") != "true"
+    )
+
+
+def local(tag: object) -> str:
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""

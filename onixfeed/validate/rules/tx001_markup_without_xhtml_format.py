@@ -1,0 +1,41 @@
+"""A text element holds XHTML elements but its textformat is not 05.
+
+Checks:
+    An element that takes a textformat (Text, BiographicalNote, TitleStatement ...) and
+    has child elements carries textformat="05" (XHTML), as EDItEUR's strict schema
+    asserts.
+
+Why:
+    Without textformat 05 a recipient treats the text as plain: tags are shown to readers
+    or the text is dropped as invalid.
+
+Pass:
+    <Text textformat="05"><p>A <em>fine</em> book.</p></Text>
+
+Fail:
+    <Text><p>A <em>fine</em> book.</p></Text>
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from lxml import etree
+
+from onixfeed.validate.rules import Hit
+from onixfeed.validate.rules.textformats import formatted_elements
+
+CODE = "TX001"
+NAME = "markup-without-xhtml-format"
+
+
+def check(product, context) -> Iterator[Hit]:
+    for element in product.iter(*formatted_elements()):
+        if element.get("textformat", "").strip() == "05":
+            continue
+        child = next(element.iterchildren(etree.Element), None)
+        if child is not None:
+            fmt = element.get("textformat")
+            shown = f"textformat {fmt.strip()!r}" if fmt is not None else "no textformat"
+            yield Hit(f"<{element.tag}> contains XHTML (<{etree.QName(child).localname}>) but has {shown}; "
+                      f"XHTML needs textformat=\"05\"", element)

@@ -1,0 +1,39 @@
+"""Text declared ASCII (textformat 07) contains other characters.
+
+Checks:
+    An element with textformat="07" holds only printable ASCII, spaces, tabs and line
+    breaks, as EDItEUR's strict schema asserts.
+
+Why:
+    A recipient that trusts the declaration may mangle accented letters and typographic
+    quotes into garbage.
+
+Pass:
+    <Text textformat="07">A fine book.</Text>
+
+Fail:
+    <Text textformat="07">A “fine” book – café.</Text>
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from onixfeed.validate.rules import Hit
+from onixfeed.validate.rules.textformats import formatted_elements
+
+CODE = "TX003"
+NAME = "non-ascii-in-ascii-text"
+
+OUTSIDE = re.compile(r"[^\n\r\t -~]")
+
+
+def check(product, context) -> Iterator[Hit]:
+    for element in product.iter(*formatted_elements()):
+        if element.get("textformat", "").strip() != "07":
+            continue
+        found = OUTSIDE.search("".join(element.itertext()))
+        if found:
+            char = found.group(0)
+            yield Hit(f"<{element.tag}> has textformat 07 (ASCII) but contains {char!r} (U+{ord(char):04X})", element)

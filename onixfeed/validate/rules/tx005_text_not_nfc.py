@@ -1,0 +1,44 @@
+"""Text is not in Unicode normalisation form C.
+
+Checks:
+    Every piece of text in the product is in NFC: accented letters as one precomposed
+    character (é as U+00E9), not a letter followed by a combining mark (e + U+0301).
+    EDItEUR does not assert this, so it is a warning by default.
+
+Why:
+    Decomposed text looks the same but fails searches and de-duplication at the
+    recipient ("café" does not match "café"), and some systems show the marks apart.
+
+Pass:
+    <TitleText>Café</TitleText>
+
+Fail:
+    <TitleText>Cafe&#x301;</TitleText>
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Iterator
+
+from lxml import etree
+
+from onixfeed.validate.rules import Hit
+
+CODE = "TX005"
+NAME = "text-not-nfc"
+
+
+def _normal(text: str | None) -> bool:
+    return not text or text.isascii() or unicodedata.is_normalized("NFC", text)
+
+
+def check(product, context) -> Iterator[Hit]:
+    whole = "".join(product.itertext())
+    if _normal(whole):
+        return  # the fast path: one check per product
+    for element in product.iter(etree.Element):
+        if not (_normal(element.text) and _normal(element.tail)):
+            text = element.text if not _normal(element.text) else element.tail
+            yield Hit(f"text {text.strip()[:40]!r} in <{etree.QName(element).localname}> is not in Unicode NFC "
+                      f"(a combining mark where a precomposed character exists)", element)

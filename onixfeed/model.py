@@ -162,5 +162,5 @@ class Record:
     city_of_publication: str | None = None
     country_of_publication: str | None = None
     copyright_year: int | None = None
-    copyright_owner: str | None = None
+    copyright_owner: tuple[str, str] | None = None  # ("person" or "corporate", name)
     sales_rights: tuple[SalesRights, ...] = ()

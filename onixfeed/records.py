@@ -240,6 +240,11 @@ def _resolved(number: int, text: str, release: str) -> str | None:
         return None
 
 
+@functools.lru_cache(maxsize=None)
+def _friendly_names(number: int, release: str) -> dict[str, str]:
+    return codelists.friendly_names(number, release)
+
+
 def derive_reference(prefix: str, isbn: str) -> str:
     """The default RecordReference: '<prefix>.<ISBN-13>', prefix a lower-case slug."""
     return f"{codelists.slug(prefix) or 'onixfeed'}.{isbn}"
@@ -357,10 +362,10 @@ class _Reader:
         found = _resolved(number, text, self.release)
         if found is None:
             table = codelists.codelist(number, self.release)
-            self.error(
-                "unknown-code", path,
-                f"{text!r} is not a code or name in list {number} ({table.name}); closest: {table.describe_closest(text)}",
-            )
+            names = _friendly_names(number, self.release)
+            close = difflib.get_close_matches(codelists.slug(text), sorted(names), n=3, cutoff=0.5)
+            closest = ", ".join(f"{name} ({names[name]})" for name in close) or table.describe_closest(text)
+            self.error("unknown-code", path, f"{text!r} is not a code or name in list {number} ({table.name}); closest: {closest}")
         return found
 
     def codes(self, number: int, value: Any, path: tuple) -> tuple[str, ...]:
@@ -471,9 +476,22 @@ class _Reader:
             city_of_publication=self.string(data.get("city_of_publication"), ("city_of_publication",)),
             country_of_publication=self.code(91, data.get("country_of_publication"), ("country_of_publication",)),
             copyright_year=self.integer(data.get("copyright_year"), ("copyright_year",), minimum=1000),
-            copyright_owner=self.string(data.get("copyright_owner"), ("copyright_owner",)),
+            copyright_owner=self.copyright_owner(data.get("copyright_owner"), ("copyright_owner",)),
             sales_rights=self.sales_rights(data.get("sales_rights"), ("sales_rights",)),
         )
+
+    def copyright_owner(self, value: Any, path: tuple) -> tuple[str, str] | None:
+        """('corporate' or 'person', name): text is a corporate owner, {person: ...} a person."""
+        if isinstance(value, dict):
+            fields = self.mapping(value, path, {"person", "corporate"}) or {}
+            if len(fields) != 1:
+                self.error("wrong-type", path, "expected one of person or corporate")
+                return None
+            kind = next(iter(fields))
+            name = self.string(fields[kind], (*path, kind))
+            return (kind, name) if name else None
+        name = self.string(value, path)
+        return ("corporate", name) if name else None
 
     def formats(self, data: dict, prefix: str) -> tuple[model.Format, ...]:
         entries = data.get("formats")
@@ -780,6 +798,8 @@ class _Reader:
             if amount is not None and Decimal(amount) == 0:
                 self.error("bad-number", (*where, "amount"), "a price must be above zero; for a free product use unpriced: free-of-charge")
                 amount = None
+            if amount is not None and Decimal(amount).as_tuple().exponent > -2:
+                amount = format(Decimal(amount).quantize(Decimal("0.01")), "f")  # 20 -> 20.00, as prices are shown
             if amount is not None and currency:
                 found.append(model.Price(kind, amount, currency, territory, taxes))
         return tuple(found)

@@ -35,7 +35,8 @@ def build_publishing_detail(product: etree._Element, record: Record, fmt: Format
         if record.copyright_year:
             add(statement, "CopyrightYear", record.copyright_year)
         if record.copyright_owner:
-            add(add(statement, "CopyrightOwner"), "CorporateName", record.copyright_owner)
+            kind, name = record.copyright_owner
+            add(add(statement, "CopyrightOwner"), "PersonName" if kind == "person" else "CorporateName", name)
     for rights in record.sales_rights:
         node = add(detail, "SalesRights")
         add(node, "SalesRightsType", rights.type)

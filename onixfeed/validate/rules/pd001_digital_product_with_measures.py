@@ -1,0 +1,39 @@
+"""A digital product carries physical measurements.
+
+Checks:
+    A DescriptiveDetail or ProductPart whose ProductForm is a digital download or online
+    form (AJ, AN, AO audio; EA, EB, EC, ED e-book and digital) has no Measure, as EDItEUR's
+    strict schema asserts.
+
+Why:
+    Height and weight on an e-book are copied from the print edition; retailers then show
+    shipping costs or shelf sizes for a file.
+
+Pass:
+    <DescriptiveDetail><ProductComposition>00</ProductComposition><ProductForm>ED</ProductForm></DescriptiveDetail>
+
+Fail:
+    <DescriptiveDetail><ProductComposition>00</ProductComposition><ProductForm>ED</ProductForm>
+      <Measure><MeasureType>01</MeasureType><Measurement>234</Measurement><MeasureUnitCode>mm</MeasureUnitCode></Measure></DescriptiveDetail>
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from onixfeed.validate.rules import Hit
+
+CODE = "PD001"
+NAME = "digital-product-with-measures"
+
+DIGITAL_FORMS = frozenset({"AJ", "AN", "AO", "EA", "EB", "EC", "ED"})
+
+
+def check(product, context) -> Iterator[Hit]:
+    for detail in product.iter("DescriptiveDetail", "ProductPart"):
+        form = (detail.findtext("ProductForm") or "").strip()
+        if form in DIGITAL_FORMS:
+            measure = detail.find("Measure")
+            if measure is not None:
+                yield Hit(f"<Measure> on a digital product (ProductForm {form}): only physical products have "
+                          f"measurements", measure)

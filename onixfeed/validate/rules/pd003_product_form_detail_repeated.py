@@ -1,0 +1,34 @@
+"""A ProductFormDetail code is repeated.
+
+Checks:
+    The ProductFormDetail codes of one DescriptiveDetail, ProductPart or RelatedProduct are
+    distinct, as EDItEUR's strict schema asserts.
+
+Why:
+    A repeated detail usually means a different detail was meant and lost in a mapping.
+
+Pass:
+    <ProductFormDetail>B105</ProductFormDetail><ProductFormDetail>B304</ProductFormDetail>
+
+Fail:
+    <ProductFormDetail>B105</ProductFormDetail><ProductFormDetail>B105</ProductFormDetail>
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from onixfeed.validate.rules import Hit
+
+CODE = "PD003"
+NAME = "product-form-detail-repeated"
+
+
+def check(product, context) -> Iterator[Hit]:
+    for detail in product.iter("DescriptiveDetail", "ProductPart", "RelatedProduct"):
+        seen: set[str] = set()
+        for element in detail.iterchildren("ProductFormDetail"):
+            code = (element.text or "").strip()
+            if code in seen:
+                yield Hit(f"ProductFormDetail {code} is given twice in <{detail.tag}>", element)
+            seen.add(code)

@@ -1,0 +1,37 @@
+"""A digital product gives a PackQuantity.
+
+Checks:
+    No SupplyDetail gives a PackQuantity when the product's form is digital or a licence
+    (ProductForm AJ, AN, AO, E* or LC), as EDItEUR's strict schema asserts.
+
+Why:
+    Pack quantities tell a retailer how many copies come in a carton; for a file the
+    number is meaningless and breaks ordering in multiples.
+
+Pass:
+    <ProductForm>BC</ProductForm> ... <SupplyDetail>...<PackQuantity>20</PackQuantity></SupplyDetail>
+
+Fail:
+    <ProductForm>ED</ProductForm> ... <SupplyDetail>...<PackQuantity>1</PackQuantity></SupplyDetail>
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from onixfeed.validate.rules import Hit
+
+CODE = "PD004"
+NAME = "digital-product-with-pack-quantity"
+
+# The schema's pattern is unanchored; ProductForm codes are two characters, so this is the same set.
+DIGITAL = re.compile(r"AJ|AN|AO|E.|LC")
+
+
+def check(product, context) -> Iterator[Hit]:
+    form = (product.findtext("DescriptiveDetail/ProductForm") or "").strip()
+    if not DIGITAL.search(form):
+        return
+    for quantity in product.iterfind("ProductSupply/SupplyDetail/PackQuantity"):
+        yield Hit(f"<PackQuantity> on a digital product (ProductForm {form})", quantity)

@@ -7,6 +7,7 @@ import sys
 from typing import Callable, TypeVar
 
 import typer
+from pathlib import Path
 
 from onixfeed.findings import InputError
 
@@ -56,6 +57,103 @@ def schemas_command(
     typer.echo(json.dumps(described, indent=2))
 
 
+VALIDATE_FORMATS = ("text", "json", "junit", "sarif", "github")
+FAIL_ON_LEVELS = ("error", "warning")
+
+
+@app.command("validate")
+def validate_command(
+    paths: list[str] = typer.Argument(
+        ...,
+        metavar="PATH...",
+        help="ONIX files, folders (searched for *.xml, *.onx, *.onix, gzip and zip), gzip or zip files, or - for standard input.",
+    ),
+    output_format: str = typer.Option("text", "--format", "-f", help="Report format: text, json, junit, sarif or github."),
+    fail_on: str = typer.Option("error", "--fail-on", help="Exit 1 when a finding is at least this severe: error or warning."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Text format: only the summary line, and nothing when the run passes."),
+    max_findings: int = typer.Option(None, "--max-findings", min=0, help="Report at most N findings (all are still counted)."),
+    jobs: int = typer.Option(None, "--jobs", "-j", min=1, help="Worker processes (default: every core; 1: none)."),
+    output: str = typer.Option(None, "--output", "-o", help="Write the report to this file instead of standard output."),
+    profile_name: str = typer.Option(None, "--profile", "-p", help="Also apply a recipient profile: its rule severities and requirements (see `onixfeed profiles list`)."),
+) -> None:
+    """Validate ONIX files against the official schema and report what is wrong, where.
+
+    Exit code 0: clean; 1: findings at or above --fail-on; 2: could not run.
+    """
+    import os
+
+    from onixfeed.findings import Severity, exit_code
+    from onixfeed.report import Report, render, summary_line
+    from onixfeed.validate.run import iter_results
+
+    if output_format not in VALIDATE_FORMATS:
+        fail(f"--format {output_format!r}: expected one of {', '.join(VALIDATE_FORMATS)}")
+    if fail_on not in FAIL_ON_LEVELS:
+        fail(f"--fail-on {fail_on!r}: expected one of {', '.join(FAIL_ON_LEVELS)}")
+    checks = None  # the engine's own default; rule and profile options build Checks here
+    if profile_name:
+        from onixfeed.validate.requirements import profile_checks
+
+        checks = guarded(lambda: profile_checks(profile_name))
+    progress = ProgressLine() if sys.stderr.isatty() else None
+    try:
+        results = guarded(lambda: list(iter_results(paths, jobs=jobs, checks=checks, progress=progress)))
+    finally:
+        if progress is not None:
+            progress.clear()
+    report = Report.of(results, max_findings)
+    code = exit_code((f for result in results for f in result.findings), Severity(fail_on))
+    if output_format == "text":
+        if quiet:
+            text = summary_line(report) + "\n" if code else ""
+        else:
+            colour = output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+            text = render(report, "text", colour=colour)
+    else:
+        text = render(report, output_format)
+    if output is not None:
+        try:
+            with open(output, "w", encoding="utf-8") as handle:
+                handle.write(text)
+        except OSError as exc:
+            fail(f"{output}: cannot write the report: {exc.strerror or exc}")
+        if not quiet:
+            typer.echo(summary_line(report))
+    elif text:
+        guarded(lambda: typer.echo(text, nl=False))
+    raise typer.Exit(code)
+
+
+class ProgressLine:
+    """A one-line progress display on a terminal's standard error, for large files only."""
+
+    MIN_BYTES = 8 << 20  # smaller files finish before a display would be worth reading
+    INTERVAL = 0.25  # seconds between redraws
+
+    def __init__(self) -> None:
+        self.shown = False
+        self.last = 0.0
+
+    def __call__(self, source, bytes_read: int, products: int) -> None:
+        import time
+
+        if source.size is not None and source.size < self.MIN_BYTES:
+            return
+        now = time.monotonic()
+        if now - self.last < self.INTERVAL:
+            return
+        self.last = now
+        sys.stderr.write(f"\r\033[K{source.name}: {bytes_read / 1e6:,.0f} MB read, {products:,} products")
+        sys.stderr.flush()
+        self.shown = True
+
+    def clear(self) -> None:
+        if self.shown:
+            sys.stderr.write("\r\033[K")
+            sys.stderr.flush()
+            self.shown = False
+
+
 @app.command("export")
 def export_command(
     paths: list[str] = typer.Argument(None, metavar="[PATHS]...", help="Record files or folders (default: the config's records/)."),
@@ -92,6 +190,82 @@ def export_command(
             err=True,
         )
     raise typer.Exit(1 if result.failed else 0)
+
+
+profiles_app = typer.Typer(help="Recipient profiles: list them, show one resolved, check a profile file.",
+                            no_args_is_help=True)
+app.add_typer(profiles_app, name="profiles")
+
+
+@profiles_app.command("list")
+def profiles_list_command() -> None:
+    """List every profile: built-in ones and the project's own (which override a built-in of the same name)."""
+    from onixfeed import profile
+
+    def listing() -> list[tuple[str, str, str, str]]:
+        rows = []
+        for name, path in sorted(profile.available().items()):
+            loaded = profile.load(name)
+            origin = "built-in" if path.parent == profile.BUILTIN_DIR else str(path)
+            rows.append((name, f"ONIX {loaded.release} {loaded.tags}", origin, loaded.data.get("description", "")))
+        return rows
+
+    rows = guarded(listing)
+    width = max(len(row[0]) for row in rows)
+    for name, flavour, origin, description in rows:
+        typer.echo(f"{name:<{width}}  {flavour:<18}  {description}  [{origin}]")
+
+
+@profiles_app.command("show")
+def profiles_show_command(
+    name: str = typer.Argument(..., help="A profile name (see `onixfeed profiles list`) or a profile file."),
+    output_format: str = typer.Option("text", "--format", "-f", help="text or json."),
+) -> None:
+    """Show a profile resolved through its `extends:` chain, with the file, line and source of every value."""
+    from onixfeed import profile
+
+    if output_format not in ("text", "json"):
+        fail(f"--format {output_format!r}: expected text or json")
+    loaded = guarded(lambda: profile.load(name))
+    rows = profile.describe(loaded)
+    if output_format == "json":
+        typer.echo(json.dumps({"name": loaded.name, "version": loaded.version, "release": loaded.release,
+                               "tags": loaded.tags, "chain": [str(p) for p in loaded.chain],
+                               "unknown": loaded.data.get("unknown", []), "values": rows}, indent=2))
+        return
+    typer.echo(f"{loaded.name} (version {loaded.version}): " + " -> ".join(p.stem for p in loaded.chain))
+    for row in rows:
+        value = row["value"]
+        shown = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value
+        where = f"{Path(row['file']).name}:{row['line']}" if row["line"] else Path(row["file"]).name
+        typer.echo(f"  {row['key']} = {shown}")
+        typer.echo(f"      from {where}" + (f"; source: {row['source']}" if row["source"] else ""))
+    for note in loaded.data.get("unknown", []):
+        typer.echo(f"  unknown: {note}")
+
+
+@profiles_app.command("check")
+def profiles_check_command(
+    path: str = typer.Argument(..., help="A profile file (YAML)."),
+) -> None:
+    """Check a profile file: keys, codes, rules, paths and its `extends:` chain.
+
+    Exit code 0: usable; 1: the profile has an error (named with its file, line and key); 2: no such file.
+    """
+    from onixfeed import profile
+
+    if not Path(path).is_file():
+        fail(f"{path}: no such profile file")
+    try:
+        loaded = profile.load(Path(path))
+    except profile.ProfileError as exc:
+        typer.echo(f"onixfeed: {exc}", err=True)
+        raise typer.Exit(1)
+    except InputError as exc:
+        fail(str(exc))
+    chain = " -> ".join(p.stem for p in loaded.chain)
+    typer.echo(f"{path}: ok ({chain}; ONIX {loaded.release} {loaded.tags}; "
+               f"{len(loaded.requirements())} requirements)")
 
 
 def main() -> None:  # pragma: no cover - console entry point alias

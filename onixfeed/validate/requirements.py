@@ -121,3 +121,13 @@ def _value_of(match) -> str:
     if _is_node(match):
         return "".join(match.itertext()).strip()
     return str(match).strip()
+
+
+def profile_checks(name: str, config=None):
+    """Everything a profile checks after the schema: native rules at its severities, then its requirements."""
+    from onixfeed import profile as profiles
+    from onixfeed.validate.checks import CombinedChecks
+    from onixfeed.validate.rules import RuleChecks
+
+    loaded = profiles.load(name, config)
+    return CombinedChecks((RuleChecks.from_mapping(loaded.rule_severities()), ProfileRequirements.from_profile(loaded)))

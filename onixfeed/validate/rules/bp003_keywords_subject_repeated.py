@@ -1,0 +1,35 @@
+"""Keywords are spread over more than one Subject.
+
+Checks:
+    A DescriptiveDetail has at most one Subject with SubjectSchemeIdentifier 20
+    (keywords). EDItEUR recommends one keywords Subject holding all keywords separated by
+    semicolons; this is best practice (a warning by default).
+
+Why:
+    Many recipients read only the first keywords Subject and drop the rest.
+
+Pass:
+    <Subject><SubjectSchemeIdentifier>20</SubjectSchemeIdentifier><SubjectHeadingText>baking; bread; sourdough</SubjectHeadingText></Subject>
+
+Fail:
+    <Subject><SubjectSchemeIdentifier>20</SubjectSchemeIdentifier><SubjectHeadingText>baking</SubjectHeadingText></Subject>
+    <Subject><SubjectSchemeIdentifier>20</SubjectSchemeIdentifier><SubjectHeadingText>bread</SubjectHeadingText></Subject>
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from onixfeed.validate.rules import Hit
+
+CODE = "BP003"
+NAME = "keywords-subject-repeated"
+
+
+def check(product, context) -> Iterator[Hit]:
+    for detail in product.iterchildren("DescriptiveDetail"):
+        keywords = [subject for subject in detail.iterchildren("Subject")
+                    if (subject.findtext("SubjectSchemeIdentifier") or "").strip() == "20"]
+        if len(keywords) > 1:
+            yield Hit(f"{len(keywords)} keywords Subjects (scheme 20); put all keywords in one, separated by "
+                      f"semicolons", keywords[1])

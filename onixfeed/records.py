@@ -372,7 +372,8 @@ class _Reader:
         """Several codes: a list, or text separated by spaces (as ONIX writes country lists)."""
         if isinstance(value, str):
             value = value.split()
-        found = [self.code(number, item, (*path, index)) for index, item in enumerate(self.items(value, path))]
+        values = self.items(value, path)
+        found = [self.code(number, item, (*path, index) if len(values) > 1 else path) for index, item in enumerate(values)]
         return tuple(dict.fromkeys(code for code in found if code))
 
     def date(self, value: Any, path: tuple) -> tuple[str, str | None] | None:

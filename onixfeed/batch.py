@@ -140,9 +140,10 @@ def write_feed(items: Sequence[Item], *, profile, folder: Path, sender: str, hea
     batch = profile.section("batch")
     groups = split(items, limits_of(profile), envelope, header_for, first_number, profile.name)
     prepared = []
-    for seq, (number, group) in enumerate(groups, 1):
+    for number, group in groups:
+        # {seq} is the MessageNumber: it goes on across runs, so two runs never pick the same name
         name = file_name(batch.get("name", "{recipient}_{utc}_{seq:04d}.xml"), sender=sender,
-                         recipient=profile.name, utc=utc, seq=seq)
+                         recipient=profile.name, utc=utc, seq=number)
         document = message_bytes(envelope, header_for(number), group)
         if validate:
             errors = schema_errors(document, profile.release, profile.tags)
@@ -208,6 +209,11 @@ def manifest(utc: datetime.datetime, runs: Sequence[RecipientRun]) -> dict:
 def write_manifest(folder: Path, utc: datetime.datetime, runs: Sequence[RecipientRun]) -> Path:
     """One JSON manifest per run, beside the recipients' folders."""
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"manifest-{utc.strftime('%Y%m%dT%H%M%SZ')}.json"
+    stamp = utc.strftime("%Y%m%dT%H%M%SZ")
+    path = folder / f"manifest-{stamp}.json"
+    again = 1
+    while path.exists():  # two runs in the same second: the later manifest gets a suffix
+        again += 1
+        path = folder / f"manifest-{stamp}-{again}.json"
     _write_new(path, (json.dumps(manifest(utc, runs), indent=2) + "\n").encode("utf-8"))
     return path

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 from typing import Callable, TypeVar
 
 import typer
-from pathlib import Path
 
 from onixfeed.findings import InputError
 
@@ -160,8 +160,12 @@ def export_command(
     out: str = typer.Option(None, "--out", "-o", help="Folder for the feed (default: the config's feeds/)."),
     skip_invalid: bool = typer.Option(False, "--skip-invalid", help="Leave records with errors out and still write the feed (exit 1)."),
     jobs: int = typer.Option(None, "--jobs", "-j", min=1, help="Worker processes (default: every core; 1: none)."),
+    to: str = typer.Option(None, "--to", help="Recipient profiles, comma-separated: one feed per recipient under <out>/<recipient>/, split by its limits, with a run manifest."),
+    output_format: str = typer.Option("text", "--format", "-f", help="With --to: report format text, json, junit, sarif or github."),
 ) -> None:
     """Build one ONIX 3.0 message from records, validate it against the official XSD, write it atomically.
+
+    With --to, write each recipient's feed instead (see `onixfeed profiles list`).
 
     Exit code 0: written and clean; 1: records with errors (no feed unless --skip-invalid); 2: could not run.
     """
@@ -173,6 +177,8 @@ def export_command(
     config = guarded(load_config)
     sources = paths or [str(config.resolve(config.records))]
     target = Path(out) if out else config.resolve(config.out)
+    if to is not None:
+        export_to_recipients(to, sources, target, config, skip_invalid, jobs, output_format)
     result = guarded(lambda: export(sources, target, config, skip_invalid=skip_invalid, workers=jobs))
     for finding in sorted(result.findings, key=lambda f: (f.file or "", f.line or 0, f.rule)):
         place = f"{finding.file}:{finding.line}" if finding.line else (finding.file or "")
@@ -266,6 +272,39 @@ def profiles_check_command(
     chain = " -> ".join(p.stem for p in loaded.chain)
     typer.echo(f"{path}: ok ({chain}; ONIX {loaded.release} {loaded.tags}; "
                f"{len(loaded.requirements())} requirements)")
+
+
+def export_to_recipients(names: str, sources: list[str], target, config, skip_invalid: bool, jobs: int | None,
+                         output_format: str) -> None:
+    """`export --to`: each recipient's feed, findings per recipient in the chosen report format."""
+    from onixfeed import profile
+    from onixfeed.findings import exit_code
+    from onixfeed.recipients import export_to
+    from onixfeed.report import FORMAT_NAMES, Report, render
+    from onixfeed.validate.engine import FileResult
+
+    if output_format not in FORMAT_NAMES:
+        fail(f"--format {output_format!r}: expected one of {', '.join(FORMAT_NAMES)}")
+    profiles = guarded(lambda: profile.load_many(names, config))
+    run = guarded(lambda: export_to(sources, target, config, profiles, skip_invalid=skip_invalid, workers=jobs))
+    results = [FileResult(", ".join(sources), release="3.0", tags="reference", products=run.records,
+                          findings=list(run.record_findings))]
+    results += [FileResult(str(target / r.profile.name), release=r.profile.release, tags=r.profile.tags,
+                           products=r.products, findings=r.findings) for r in run.recipients]
+    typer.echo(render(Report.of(results), output_format), nl=False)
+    for recipient in run.recipients:
+        files = recipient.run.files
+        if recipient.run.blocked:
+            why = f"{len(recipient.rejected)} product(s) it would reject" if recipient.rejected else "errors"
+            state = f"no feed written: {why} (use --skip-invalid to leave them out)"
+        else:
+            left = f", {len(recipient.rejected)} left out" if recipient.rejected else ""
+            state = f"{recipient.products} product(s) in {len(files)} file(s){left}"
+        scope = f"; {recipient.out_of_scope} out of its scope" if recipient.out_of_scope else ""
+        typer.echo(f"{recipient.profile.name}: {state}{scope}", err=True)
+    if run.manifest is not None:
+        typer.echo(f"manifest: {run.manifest}", err=True)
+    raise typer.Exit(exit_code(f for r in results for f in r.findings))
 
 
 def main() -> None:  # pragma: no cover - console entry point alias

@@ -150,39 +150,25 @@ def withdraw(product: etree._Element, profile: Profile) -> etree._Element:
 
 
 def recipient_header(profile: Profile, config, message_number: int, sent: datetime.datetime) -> etree._Element:
-    """The Header of one message to this recipient (reference names): sender, addressee, number, time."""
-    header = etree.Element("Header")
-    sender = etree.SubElement(header, "Sender")
-    for identifier in config.sender_identifiers:
-        node = etree.SubElement(sender, "SenderIdentifier")
-        etree.SubElement(node, "SenderIDType").text = identifier.type
-        if identifier.type_name:
-            etree.SubElement(node, "IDTypeName").text = identifier.type_name
-        etree.SubElement(node, "IDValue").text = identifier.value
-    etree.SubElement(sender, "SenderName").text = config.sender_name
-    if config.sender_contact:
-        etree.SubElement(sender, "ContactName").text = config.sender_contact
-    if config.sender_email:
-        etree.SubElement(sender, "EmailAddress").text = config.sender_email
+    """The Header of one message to this recipient (reference names, no namespace): the project's
+    header (onixfeed.build.header) with the recipient's Addressee after the Sender."""
+    from onixfeed.build.header import build_header
+
+    header = build_header(config, message_number, sent)
+    for node in header.iter():
+        if isinstance(node.tag, str):
+            node.tag = etree.QName(node).localname
+    etree.cleanup_namespaces(header)
     addressee = profile.section("header").get("addressee")
     if addressee:
-        node = etree.SubElement(header, "Addressee")
+        node = etree.Element("Addressee")
         for identifier in addressee.get("identifiers", ()):
             ident = etree.SubElement(node, "AddresseeIdentifier")
             etree.SubElement(ident, "AddresseeIDType").text = identifier["type"]
             etree.SubElement(ident, "IDValue").text = identifier["value"]
         if addressee.get("name"):
             etree.SubElement(node, "AddresseeName").text = addressee["name"]
-    etree.SubElement(header, "MessageNumber").text = str(message_number)
-    utc = sent.astimezone(datetime.timezone.utc)
-    # a time is always written: it is valid everywhere, and some recipients require it
-    etree.SubElement(header, "SentDateTime").text = utc.strftime("%Y%m%dT%H%M%SZ")
-    if config.default_language:
-        etree.SubElement(header, "DefaultLanguageOfText").text = config.default_language
-    if config.default_price_type:
-        etree.SubElement(header, "DefaultPriceType").text = config.default_price_type
-    if config.default_currency:
-        etree.SubElement(header, "DefaultCurrencyCode").text = config.default_currency
+        header.find("Sender").addnext(node)
     return header
 
 

@@ -88,7 +88,7 @@ def test_each_written_file_is_a_complete_valid_message_with_its_own_number(tmp_p
     loaded = with_batch(tmp_path, "batch:\n  max_products: 2\n  name: '{sender}_{recipient}_{utc}_{seq:03d}.xml'\n")
     written = batch.write_feed(items(5), profile=loaded, folder=tmp_path / "feeds" / "shop", sender="Example Press",
                                header_for=header_for(loaded), utc=UTC, first_number=41)
-    assert [f.path.name for f in written] == [f"Example-Press_shop_20260301T123000Z_{n:03d}.xml" for n in (1, 2, 3)]
+    assert [f.path.name for f in written] == [f"Example-Press_shop_20260301T123000Z_{n:03d}.xml" for n in (41, 42, 43)]
     assert [f.message_number for f in written] == [41, 42, 43]
     assert [f.records for f in written] == [["rec-000", "rec-001"], ["rec-002", "rec-003"], ["rec-004"]]
     for feed in written:

@@ -1,0 +1,38 @@
+"""A code is deprecated in its ONIX code list.
+
+Checks:
+    Every coded element, attribute and country or region list item whose code EDItEUR's
+    code list marks as deprecated (read from the code list XSD's annotations, issue in
+    use). EDItEUR's schemas still accept deprecated codes, so this is a warning.
+
+Why:
+    Deprecated codes are on their way out; retailers stop reading them without notice.
+
+Pass:
+    <ProductIDType>15</ProductIDType>
+
+Fail:
+    <RegionsIncluded>GB-IOM</RegionsIncluded>   (deprecated: use country code IM)
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from onixfeed import codelists
+from onixfeed.validate.rules import Hit
+from onixfeed.validate.rules.codes import coded_values
+
+CODE = "CL001"
+NAME = "code-deprecated"
+
+
+def check(product, context) -> Iterator[Hit]:
+    release = context.message.release
+    tables = codelists.load_codelists(release)
+    for element, where, value, number in coded_values(product, release):
+        table = tables.get(number)
+        code = table.codes.get(value) if table is not None else None
+        if code is not None and code.deprecated:
+            detail = f": {code.notes}" if code.notes else ""
+            yield Hit(f"{where} {value} ({code.label}) is deprecated in list {number}{detail}", element)

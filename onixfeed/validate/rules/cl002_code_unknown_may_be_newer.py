@@ -1,0 +1,41 @@
+"""A code has the right shape for its list but is not in the code list issue in use.
+
+Checks:
+    Every coded element, attribute and country or region list item whose value is not in
+    its list but has the shape of the list's codes (same length and mix of digits and
+    letters: "B999" for list 175, two digits for list 5). Such a code may come from a
+    newer code list issue than the one onixfeed checks against; a value of the wrong
+    shape is CL003 instead.
+
+Why:
+    EDItEUR adds codes every quarter. Telling "unknown to issue 75, may be newer" from
+    "wrong" shows where updating the schemas is the fix rather than editing the data.
+
+Pass:
+    <ProductForm>BC</ProductForm>
+
+Fail:
+    <ProductForm>BZ</ProductForm>
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from onixfeed import codelists
+from onixfeed.validate.rules import Hit
+from onixfeed.validate.rules.codes import coded_values, issue, shape, shapes
+
+CODE = "CL002"
+NAME = "code-unknown-may-be-newer"
+
+
+def check(product, context) -> Iterator[Hit]:
+    release = context.message.release
+    tables = codelists.load_codelists(release)
+    for element, where, value, number in coded_values(product, release):
+        table = tables.get(number)
+        if table is None or value in table.codes or shape(value) not in shapes(release, number):
+            continue
+        yield Hit(f"{where} {value} is unknown to code list issue {issue(release)} (list {number}, {table.name}), "
+                  f"may be newer; closest: {table.describe_closest(value)}", element)

@@ -1,0 +1,39 @@
+"""A code is not in its list and does not even have the shape of the list's codes.
+
+Checks:
+    Every coded element, attribute and country or region list item whose value is not in
+    its list and whose shape (length, digits, letters) matches none of the list's codes:
+    "1" or "BCX" for a two-character list, "uk" for the three-letter language codes.
+
+Why:
+    A malformed code is a data error (a label typed for a code, a dropped leading zero),
+    not a newer code list.
+
+Pass:
+    <NotificationType>03</NotificationType>
+
+Fail:
+    <NotificationType>3</NotificationType>
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from onixfeed import codelists
+from onixfeed.validate.rules import Hit
+from onixfeed.validate.rules.codes import coded_values, shape, shapes
+
+CODE = "CL003"
+NAME = "code-malformed"
+
+
+def check(product, context) -> Iterator[Hit]:
+    release = context.message.release
+    tables = codelists.load_codelists(release)
+    for element, where, value, number in coded_values(product, release):
+        table = tables.get(number)
+        if table is None or value in table.codes or shape(value) in shapes(release, number):
+            continue
+        yield Hit(f"{where} {value!r} is not a code of list {number} ({table.name}); "
+                  f"closest: {table.describe_closest(value)}", element)

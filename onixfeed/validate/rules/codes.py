@@ -1,0 +1,117 @@
+"""Shared helpers of the code list rules (CL...): which list each element uses, code shapes,
+and second-order lists (which list a value comes from, by its type), all read from
+EDItEUR's code list and schema XSDs through onixfeed.codelists, never typed by hand."""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import Iterator
+
+from lxml import etree
+
+from onixfeed import codelists, schemas
+
+# Elements typed as space-separated lists of codes (dt.CountryCodeList, dt.RegionCodeList
+# in EDItEUR's schema): each item comes from list 91 (countries) or 49 (regions).
+MULTI_VALUED = {"CountriesIncluded": 91, "CountriesExcluded": 91, "RegionsIncluded": 49, "RegionsExcluded": 49}
+
+# Composites whose value element draws on a list chosen by their type element, as EDItEUR's
+# strict schema asserts: (composite, type element, value element).
+SECOND_ORDER_PAIRS = (
+    ("ProductFormFeature", "ProductFormFeatureType", "ProductFormFeatureValue"),
+    ("Audience", "AudienceCodeType", "AudienceCodeValue"),
+    ("AudienceRange", "AudienceRangeQualifier", "AudienceRangeValue"),
+    ("ReturnsConditions", "ReturnsCodeType", "ReturnsCode"),
+    ("ResourceFeature", "ResourceFeatureType", "FeatureValue"),
+    ("ResourceVersionFeature", "ResourceVersionFeatureType", "FeatureValue"),
+    ("ResourceFileFeature", "ResourceFileFeatureType", "ResourceFileFeatureValue"),
+    ("ReligiousTextFeature", "ReligiousTextFeatureType", "ReligiousTextFeatureCode"),
+    ("SalesOutletIdentifier", "SalesOutletIDType", "IDValue"),
+    ("SpecificationFeature", "SpecificationFeatureType", "SpecificationFeatureValue"),
+)
+
+_SENTENCE_BREAK = re.compile(r"(?<=[.;])\s+")
+_LIST_REFERENCE = re.compile(r"\b(?:code\s*list|codelist|list)\s+(\d+)\b", re.I)
+# A sentence that says where the value comes from ("values see code list 98", "is a code
+# from List 184", "using a code from List 28", "see List 238").
+_NAMES_VALUE_LIST = re.compile(r"value|codes?\s+(?:must be taken\s+)?from|IDs from|\bsee\s+(?:code\s*)?list", re.I)
+# ...but not one that describes a composite format, an integer, or a deprecation.
+_NOT_A_PLAIN_CODE = re.compile(r"optional|space-separated|integer|\bURI\b|followed by|version number|deprecated"
+                               r"|in error", re.I)
+
+
+@functools.lru_cache(maxsize=None)
+def element_list_numbers(release: str) -> dict[str, int]:
+    """Element name (or '@attribute') -> list number, for elements holding one code."""
+    return codelists.element_lists(release)
+
+
+@functools.lru_cache(maxsize=None)
+def issue(release: str) -> int | None:
+    """The code list issue in use (75 for the bundled schemas)."""
+    return schemas.codelist_issue(schemas.schema_files(release, "reference").codelists)
+
+
+def shape(value: str) -> str:
+    """A code's shape: digits as 9, capitals as A, small letters as a, the rest as is."""
+    return re.sub(r"[a-z]", "a", re.sub(r"[A-Z]", "A", re.sub(r"[0-9]", "9", value)))
+
+
+@functools.lru_cache(maxsize=None)
+def shapes(release: str, number: int) -> frozenset[str]:
+    """Every shape the codes of a list have (lists 74 and 91 are all 'aaa' and 'AA')."""
+    return frozenset(shape(code) for code in codelists.load_codelists(release)[number].codes)
+
+
+def coded_values(product: etree._Element, release: str) -> Iterator[tuple[etree._Element, str, str, int]]:
+    """(element, where, value, list number) for every coded element, attribute and list item."""
+    lists = element_list_numbers(release)
+    attributes = {name[1:]: number for name, number in lists.items() if name.startswith("@")}
+    for element in product.iter():
+        tag = element.tag
+        if not isinstance(tag, str):
+            continue
+        number = lists.get(tag)
+        if number is not None:
+            value = (element.text or "").strip()
+            if value:
+                yield element, f"<{tag}>", value, number
+        elif tag in MULTI_VALUED:
+            for value in (element.text or "").split():
+                yield element, f"<{tag}>", value, MULTI_VALUED[tag]
+        if element.attrib:
+            for name, value in element.attrib.items():
+                number = attributes.get(name)
+                if number is not None and value.strip():
+                    yield element, f"<{tag}> @{name}", value.strip(), number
+
+
+@functools.lru_cache(maxsize=None)
+def second_order(release: str) -> dict[tuple[str, str], int]:
+    """(type element, type code) -> the list its value element's codes come from.
+
+    Read from the notes of the type element's own code list ("For Product Form Feature
+    values see code list 98"), which is where EDItEUR documents the second-order lists.
+    """
+    lists = element_list_numbers(release)
+    tables = codelists.load_codelists(release)
+    found: dict[tuple[str, str], int] = {}
+    for _, type_element, _ in SECOND_ORDER_PAIRS:
+        number = lists.get(type_element)
+        if number is None or number not in tables:
+            continue
+        for code in tables[number].codes.values():
+            target = _value_list(code.notes)
+            if target is not None and target in tables:
+                found[(type_element, code.value)] = target
+    return found
+
+
+def _value_list(notes: str) -> int | None:
+    for sentence in _SENTENCE_BREAK.split(notes or ""):
+        if _NAMES_VALUE_LIST.search(sentence) and not _NOT_A_PLAIN_CODE.search(sentence):
+            match = _LIST_REFERENCE.search(sentence)
+            if match:
+                return int(match.group(1))
+    return None

@@ -1,0 +1,35 @@
+"""A Price with an amount has no CurrencyCode and the Header gives no DefaultCurrencyCode.
+
+Checks:
+    Every Price in ProductSupply/SupplyDetail that carries <PriceAmount> also carries
+    <CurrencyCode>, unless the Header carries <DefaultCurrencyCode> (EDItEUR strict
+    assertion _20180105_a_2).
+
+Why:
+    12.00 means nothing without its currency; retailers reject or, worse, guess.
+
+Pass:
+    <Price><PriceType>02</PriceType><PriceAmount>12.00</PriceAmount><CurrencyCode>GBP</CurrencyCode></Price>
+
+Fail:
+    <Price><PriceType>02</PriceType><PriceAmount>12.00</PriceAmount></Price>
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from onixfeed.validate.rules import Hit
+from onixfeed.validate.rules.prices import prices
+
+CODE = "PR002"
+NAME = "price-currency-missing"
+
+
+def check(product, context) -> Iterator[Hit]:
+    if context.message.default_currency:
+        return
+    for price in prices(product):
+        if price.find("PriceAmount") is not None and price.find("CurrencyCode") is None:
+            amount = (price.findtext("PriceAmount") or "").strip()
+            yield Hit(f"<Price> of {amount} has no <CurrencyCode> and the Header has no <DefaultCurrencyCode>", price)

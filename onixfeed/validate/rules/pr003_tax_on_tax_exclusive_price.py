@@ -1,0 +1,39 @@
+"""A Price whose type excludes tax carries Tax.
+
+Checks:
+    <Tax> appears only in a Price whose type (its PriceType, or the Header's
+    DefaultPriceType) includes tax: list 58 codes 02, 04, 07, 09, 12, 14, 17, 22, 24, 27,
+    34, 42 (EDItEUR strict assertion _20171219_c_1).
+
+Why:
+    Tax detail explains how a tax-inclusive amount splits into taxable amount and tax;
+    on an ex-tax price it contradicts the price type.
+
+Pass:
+    <Price><PriceType>02</PriceType><PriceAmount>12.00</PriceAmount><Tax><TaxRatePercent>0</TaxRatePercent></Tax></Price>
+
+Fail:
+    <Price><PriceType>01</PriceType><PriceAmount>10.00</PriceAmount><Tax><TaxRatePercent>0</TaxRatePercent></Tax></Price>
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from onixfeed.validate.rules import Hit
+from onixfeed.validate.rules.prices import TAX_INCLUSIVE_TYPES, price_type, prices
+
+CODE = "PR003"
+NAME = "tax-on-tax-exclusive-price"
+
+
+def check(product, context) -> Iterator[Hit]:
+    for price in prices(product):
+        tax = price.find("Tax")
+        if tax is None:
+            continue
+        kind = price_type(price, context)
+        if kind not in TAX_INCLUSIVE_TYPES:
+            shown = kind if kind else "none"
+            yield Hit(f"<Tax> on a price of type {shown}; only tax-inclusive price types (list 58 "
+                      f"codes such as 02, 04) carry tax detail", tax)

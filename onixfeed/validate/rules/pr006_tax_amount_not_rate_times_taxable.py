@@ -1,0 +1,41 @@
+"""A TaxAmount is not TaxRatePercent of its TaxableAmount.
+
+Checks:
+    In every <Tax> of a Price that gives TaxRatePercent, TaxableAmount and TaxAmount,
+    TaxAmount equals TaxableAmount times TaxRatePercent / 100 within one cent (EDItEUR
+    strict assertion _20171221_c_1).
+
+Why:
+    A tax amount that does not match its own rate means the rate or one of the amounts
+    is wrong, and the retailer cannot know which.
+
+Pass:
+    <Tax><TaxRatePercent>20</TaxRatePercent><TaxableAmount>10.00</TaxableAmount><TaxAmount>2.00</TaxAmount></Tax>
+
+Fail:
+    <Tax><TaxRatePercent>20</TaxRatePercent><TaxableAmount>10.00</TaxableAmount><TaxAmount>2.50</TaxAmount></Tax>
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from onixfeed.validate.rules import Hit
+from onixfeed.validate.rules.prices import TOLERANCE, amount, money, prices
+
+CODE = "PR006"
+NAME = "tax-amount-not-rate-times-taxable"
+
+
+def check(product, context) -> Iterator[Hit]:
+    for price in prices(product):
+        for tax in price.iterfind("Tax"):
+            rate = amount(tax, "TaxRatePercent")
+            taxable = amount(tax, "TaxableAmount")
+            tax_amount = amount(tax, "TaxAmount")
+            if rate is None or taxable is None or tax_amount is None:
+                continue
+            expected = taxable * rate / 100
+            if abs(tax_amount - expected) >= TOLERANCE:
+                yield Hit(f"<TaxAmount> {money(tax_amount)} is not {rate.normalize()}% of <TaxableAmount> "
+                          f"{money(taxable)} (= {money(expected)})", tax.find("TaxAmount"))

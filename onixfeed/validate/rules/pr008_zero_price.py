@@ -1,0 +1,36 @@
+"""A Price has an amount of zero instead of an unpriced-item code.
+
+Checks:
+    No <PriceAmount> is zero. A free product is sent with <UnpricedItemType> 01 (free of
+    charge, list 57) in place of the amount, and a product without a price yet with
+    <UnpricedItemType> 02 (price to be announced). EDItEUR's strict schema does not
+    assert this, so the base profile reports it as a warning.
+
+Why:
+    Retailers read a zero amount as a data error, or sell the book for nothing; the
+    unpriced codes say what is meant.
+
+Pass:
+    <Price><PriceType>02</PriceType><UnpricedItemType>01</UnpricedItemType></Price>
+
+Fail:
+    <Price><PriceType>02</PriceType><PriceAmount>0.00</PriceAmount><CurrencyCode>GBP</CurrencyCode></Price>
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from onixfeed.validate.rules import Hit
+from onixfeed.validate.rules.prices import amount, prices
+
+CODE = "PR008"
+NAME = "zero-price"
+
+
+def check(product, context) -> Iterator[Hit]:
+    for price in prices(product):
+        value = amount(price, "PriceAmount")
+        if value is not None and value == 0:
+            yield Hit("<PriceAmount> is zero: use <UnpricedItemType> 01 (free of charge) or 02 (price to be "
+                      "announced) instead of an amount", price.find("PriceAmount"))

@@ -1,0 +1,46 @@
+"""Shared helpers of the price and tax rules (PR...): prices, effective types, decimal amounts."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Iterator
+
+from lxml import etree
+
+# List 58 price types that include tax: only these may carry <Tax> (EDItEUR strict
+# assertion _20171219_c_1). List 58 types that exclude tax: only these may carry
+# <TaxExempt> (_20181026_b_1).
+TAX_INCLUSIVE_TYPES = frozenset({"02", "04", "07", "09", "12", "14", "17", "22", "24", "27", "34", "42"})
+TAX_EXCLUSIVE_TYPES = frozenset({"01", "03", "05", "06", "08", "11", "13", "15", "21", "23", "25", "31", "32", "33", "41"})
+# EDItEUR's strict schema compares amounts "within rounding": a difference under one cent.
+TOLERANCE = Decimal("0.01")
+
+
+def prices(product: etree._Element) -> Iterator[etree._Element]:
+    """Every Price of the product's supply details (where EDItEUR's price assertions look)."""
+    return product.iterfind("ProductSupply/SupplyDetail/Price")
+
+
+def amount(element: etree._Element | None, path: str | None = None) -> Decimal | None:
+    """A decimal amount from an element (or its child at `path`); None when missing or not a number."""
+    if element is None:
+        return None
+    text = element.findtext(path) if path else element.text
+    if text is None:
+        return None
+    try:
+        value = Decimal(text.strip())
+    except (InvalidOperation, ValueError):
+        return None
+    return value if value.is_finite() else None
+
+
+def price_type(price: etree._Element, context) -> str | None:
+    """The Price's PriceType, or the Header's DefaultPriceType when it has none."""
+    own = (price.findtext("PriceType") or "").strip()
+    return own or (context.message.default_price_type or None)
+
+
+def money(value: Decimal) -> str:
+    """An amount as a person writes it, to two decimals or more when given."""
+    return f"{value:.2f}" if value == value.quantize(Decimal("0.01")) else f"{value.normalize()}"

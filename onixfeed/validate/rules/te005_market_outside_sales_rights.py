@@ -1,0 +1,49 @@
+"""A Market names a country the product has no sales rights in.
+
+Checks:
+    When the product has "for sale" SalesRights (list 46 codes 01, 02) and a Market,
+    every country in the Market's CountriesIncluded is in the CountriesIncluded of a
+    for-sale SalesRights territory, or in a for-sale WORLD territory that does not
+    exclude it (EDItEUR strict assertion _20180109_h_1).
+
+Why:
+    Supplying a market where the publisher has no right to sell is at best ignored by
+    the retailer and at worst a rights breach.
+
+Pass:
+    <SalesRights><SalesRightsType>01</SalesRightsType><Territory><CountriesIncluded>GB IE</CountriesIncluded></Territory></SalesRights>
+    ... <Market><Territory><CountriesIncluded>GB</CountriesIncluded></Territory></Market>
+
+Fail:
+    <SalesRights><SalesRightsType>01</SalesRightsType><Territory><CountriesIncluded>GB IE</CountriesIncluded></Territory></SalesRights>
+    ... <Market><Territory><CountriesIncluded>US</CountriesIncluded></Territory></Market>
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from onixfeed.validate.rules import Hit
+from onixfeed.validate.rules.territories import codes, for_sale, is_world, sales_rights
+
+CODE = "TE005"
+NAME = "market-outside-sales-rights"
+
+
+def check(product, context) -> Iterator[Hit]:
+    selling_rights = [composite for composite in sales_rights(product) if for_sale(composite)]
+    if not selling_rights:
+        return
+    selling = [territory for territory in (composite.find("Territory") for composite in selling_rights)
+               if territory is not None]
+    covered: set[str] = set()
+    world_exclusions: list[set[str]] = []
+    for territory in selling:
+        covered.update(codes(territory, "CountriesIncluded"))
+        if is_world(territory):
+            world_exclusions.append(set(codes(territory, "CountriesExcluded")))
+    for market in product.iterfind("ProductSupply/Market/Territory/CountriesIncluded"):
+        outside = [code for code in codes(market) if code not in covered
+                   and not any(code not in excluded for excluded in world_exclusions)]
+        if outside:
+            yield Hit(f"<Market> country {' '.join(outside)} is outside the product's for-sale <SalesRights>", market)

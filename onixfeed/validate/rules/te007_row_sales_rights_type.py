@@ -1,0 +1,65 @@
+"""ROWSalesRightsType is missing where rights elsewhere are unstated, or present where WORLD is covered.
+
+Checks:
+    In PublishingDetail with SalesRights (EDItEUR strict assertions _20180101_a_1 to
+    _a_3): without a WORLD territory, <ROWSalesRightsType> is required; with a WORLD
+    territory that excludes nothing, it is omitted; with a WORLD territory whose
+    exclusions are not all covered by other SalesRights, it is required.
+
+Why:
+    The rest of the world is whatever no SalesRights names; ROWSalesRightsType says what
+    the product's rights are there, so retailers there know whether they may sell it.
+
+Pass:
+    <SalesRights><SalesRightsType>01</SalesRightsType><Territory><CountriesIncluded>GB</CountriesIncluded></Territory></SalesRights>
+    <ROWSalesRightsType>03</ROWSalesRightsType>
+
+Fail:
+    <SalesRights><SalesRightsType>01</SalesRightsType><Territory><CountriesIncluded>GB</CountriesIncluded></Territory></SalesRights>
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from onixfeed.validate.rules import Hit
+from onixfeed.validate.rules.territories import codes, is_world
+
+CODE = "TE007"
+NAME = "row-sales-rights-type"
+
+
+def check(product, context) -> Iterator[Hit]:
+    detail = product.find("PublishingDetail")
+    if detail is None:
+        return
+    rights = detail.findall("SalesRights")
+    if not rights:
+        return
+    row = detail.find("ROWSalesRightsType")
+    territories = [composite.find("Territory") for composite in rights]
+    territories = [territory for territory in territories if territory is not None]
+    worlds = [territory for territory in territories if is_world(territory)]
+    if not worlds:
+        if row is None:
+            yield Hit("<SalesRights> name no WORLD territory: <ROWSalesRightsType> is required for the rest of "
+                      "the world", detail)
+        return
+    exclusions = [territory for territory in worlds
+                  if territory.find("CountriesExcluded") is not None or territory.find("RegionsExcluded") is not None]
+    if not exclusions:
+        if row is not None:
+            yield Hit("<ROWSalesRightsType> with a WORLD <SalesRights> that excludes nothing: there is no rest of "
+                      "the world", row)
+        return
+    if row is not None:
+        return
+    included_countries = {code for territory in territories for code in codes(territory, "CountriesIncluded")}
+    included_regions = {code for territory in territories for code in codes(territory, "RegionsIncluded")}
+    uncovered = [code for territory in exclusions for code in codes(territory, "CountriesExcluded")
+                 if code not in included_countries]
+    uncovered += [code for territory in exclusions for code in codes(territory, "RegionsExcluded")
+                  if code not in included_regions]
+    if uncovered:
+        yield Hit(f"WORLD <SalesRights> excludes {' '.join(uncovered)} which no other <SalesRights> covers: "
+                  f"<ROWSalesRightsType> is required", detail)

@@ -1,0 +1,50 @@
+"""A Price has no territory, explicit or implied.
+
+Checks:
+    Each Price has a Territory of its own, or its ProductSupply has a Market territory,
+    or the product has for-sale SalesRights or a for-sale ROWSalesRightsType (list 46
+    codes 01, 02) from which the territory follows; a block update (NotificationType 04)
+    without PublishingDetail is exempt (EDItEUR strict assertion _20180214_f_1).
+
+Why:
+    A price is valid somewhere; with no territory at all, a retailer cannot tell where.
+
+Pass:
+    <ProductSupply><Market><Territory><CountriesIncluded>GB</CountriesIncluded></Territory></Market>
+      <SupplyDetail>... <Price>...</Price></SupplyDetail></ProductSupply>
+
+Fail:
+    <ProductSupply><SupplyDetail>... <Price>...</Price></SupplyDetail></ProductSupply>
+    (and no for-sale SalesRights)
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from onixfeed.validate.rules import Hit
+from onixfeed.validate.rules.territories import FOR_SALE, for_sale, sales_rights
+
+CODE = "TE008"
+NAME = "price-without-territory"
+
+
+def check(product, context) -> Iterator[Hit]:
+    supplies = product.findall("ProductSupply")
+    unplaced = [(supply, price) for supply in supplies for price in supply.iterfind("SupplyDetail/Price")
+                if price.find("Territory") is None]
+    if not unplaced:
+        return
+    if all(supply.find("Market/Territory") is not None for supply, _ in unplaced):
+        return
+    if any(for_sale(composite) for composite in sales_rights(product)):
+        return
+    detail = product.find("PublishingDetail")
+    if detail is not None and (detail.findtext("ROWSalesRightsType") or "").strip() in FOR_SALE:
+        return
+    if detail is None and (product.findtext("NotificationType") or "").strip() == "04":
+        return
+    for supply, price in unplaced:
+        if supply.find("Market/Territory") is None:
+            yield Hit("<Price> has no <Territory>, its <ProductSupply> no <Market> territory and the product no "
+                      "for-sale <SalesRights>: where is the price valid?", price)

@@ -1,0 +1,38 @@
+"""Shared helpers of the territory rules (TE...): code lists of a Territory and sales rights."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from lxml import etree
+
+WORLD = "WORLD"
+FOR_SALE = frozenset({"01", "02"})  # list 46: for sale with exclusive / non-exclusive rights
+LIST_ELEMENTS = ("CountriesIncluded", "RegionsIncluded", "CountriesExcluded", "RegionsExcluded")
+
+
+def codes(element: etree._Element | None, name: str | None = None) -> list[str]:
+    """The space-separated codes of an element (or of its child `name`), in order."""
+    if element is not None and name is not None:
+        element = element.find(name)
+    if element is None or not element.text:
+        return []
+    return element.text.split()
+
+
+def territories(product: etree._Element) -> Iterator[etree._Element]:
+    """Every Territory composite anywhere in the product."""
+    return product.iter("Territory")
+
+
+def is_world(territory: etree._Element | None) -> bool:
+    """True when the Territory's RegionsIncluded is WORLD (as EDItEUR's `RegionsIncluded = 'WORLD'`)."""
+    return territory is not None and WORLD in codes(territory, "RegionsIncluded")
+
+
+def sales_rights(product: etree._Element) -> list[etree._Element]:
+    return product.findall("PublishingDetail/SalesRights")
+
+
+def for_sale(rights: etree._Element) -> bool:
+    return (rights.findtext("SalesRightsType") or "").strip() in FOR_SALE

@@ -187,6 +187,16 @@ def _element_names(release: str) -> frozenset[str]:
     return frozenset(e.get("name") for e in tree.iter("{http://www.w3.org/2001/XMLSchema}element") if e.get("name"))
 
 
+def upgrade_dates(element: etree._Element) -> None:
+    """<DateFormat> (deprecated in 3.0, gone in 3.1) becomes the `dateformat` attribute of its <Date>."""
+    for date_format in list(element.iter("DateFormat")):
+        parent = date_format.getparent()
+        date = parent.find("Date")
+        if date is not None and not date.get("dateformat"):
+            date.set("dateformat", (date_format.text or "").strip())
+        parent.remove(date_format)
+
+
 def check_release(element: etree._Element, release: str) -> None:
     """Fail, naming the element and record, when the target release has no such element."""
     if release == "3.0":
@@ -214,33 +224,61 @@ def to_tags(element: etree._Element, release: str, tags: str) -> etree._Element:
 
 
 def serialize_product(product: etree._Element, release: str, tags: str) -> bytes:
-    """One Product as bytes for a message of the given release and tag style."""
+    """One Product as bytes for a message of the given release and tag style.
+
+    A product converted to another release is checked against that release's schema on its
+    own, so a difference the element names do not show (a composite that moved) is named
+    here, for this product, instead of failing a whole file later.
+    """
+    if release != "3.0":
+        product = copy.deepcopy(product)
+        upgrade_dates(product)
     check_release(product, release)
-    return etree.tostring(to_tags(product, release, tags), encoding="utf-8")
+    xml = etree.tostring(to_tags(product, release, tags), encoding="utf-8")
+    if release != "3.0":
+        _check_alone(xml, product, release, tags)
+    return xml
+
+
+_MINIMAL_HEADER = ("<Header><Sender><SenderName>check</SenderName></Sender>"
+                   "<SentDateTime>20000101</SentDateTime></Header>")
+
+
+def _check_alone(xml: bytes, product: etree._Element, release: str, tags: str) -> None:
+    header = etree.tostring(to_tags(etree.fromstring(_MINIMAL_HEADER), release, tags))
+    namespace = onix.NAMESPACES[(release, tags)]
+    root = onix.ROOTS[tags]
+    message = f'<{root} xmlns="{namespace}" release="{release}">'.encode() + header + xml + f"</{root}>".encode()
+    schema = schemas.load_schema(release, tags)
+    if not schema.validate(etree.fromstring(message)):
+        error = schema.error_log.last_error
+        name = onix.local_name(error.message.split("'")[1]) if "'" in error.message else ""
+        raise ConversionError(
+            f"record {product.findtext('RecordReference')}: not valid ONIX {release} after conversion"
+            f"{f' at <{name}>' if name else ''}: {error.message}")
 
 
 def convert_message(root: etree._Element, release: str, tags: str) -> etree._Element:
-    """A whole message (any tag style, with or without namespace) converted to release and tag style."""
+    """A whole message (any tag style, with or without namespace) converted to release and tag style.
+
+    Elements the target release removed raise ConversionError (a <DateFormat> becomes the
+    `dateformat` attribute, as 3.0 already allowed); the caller validates the result.
+    """
     current = onix.flavour_of(root.tag, root.get("release"))
     if current.release not in ("3.0", "3.1"):
         raise ConversionError(f"cannot convert ONIX {current.release} to {release}: only 3.0 and 3.1 are converted")
-    to_reference = onix.short_to_reference(current.release) if current.tags == "short" else {}
+    plain = _as_reference(root, onix.short_to_reference(current.release) if current.tags == "short" else {})
+    if release != "3.0":
+        upgrade_dates(plain)
+    for node in [*plain.iterfind("Header"), *plain.iterfind("Product")]:
+        check_release(node, release)
     to_target = onix.reference_to_short(release) if tags == "short" else {}
-
-    def name_for(tag: str) -> str:
-        name = onix.local_name(tag)
-        name = to_reference.get(name, name)
-        return to_target.get(name, name)
-
-    for node in root.iter():
-        if isinstance(node.tag, str) and to_reference.get(onix.local_name(node.tag), onix.local_name(node.tag)) in (
-                "Product", "Header"):
-            check_release(_as_reference(node, to_reference), release)
     namespace = onix.NAMESPACES[(release, tags)]
-    result = etree.Element(f"{{{namespace}}}{name_for(root.tag)}", dict(root.attrib), nsmap={None: namespace})
+    result = etree.Element(f"{{{namespace}}}{to_target.get(plain.tag, plain.tag)}", dict(plain.attrib),
+                           nsmap={None: namespace})
     result.set("release", release)
-    result.text = root.text
-    _copy_children(root, result, namespace, name_for)
+    result.text = plain.text
+    _copy_children(plain, result, namespace, lambda name: to_target.get(name, name))
     return result
 
 

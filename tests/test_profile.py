@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -156,3 +157,13 @@ def test_load_many_keeps_order_and_drops_repeats():
     assert [p.name for p in profile.load_many("kobo, google-play-books,kobo")] == ["kobo", "google-play-books"]
     with pytest.raises(ProfileError):
         profile.load_many(" , ")
+
+
+def test_the_readme_example_profile_loads(tmp_path):
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    block = readme.split("A profile may say:\n\n", 1)[1].split("\n\n", 1)[0]
+    path = tmp_path / "example.yaml"
+    path.write_text("\n".join(line[4:] for line in block.splitlines()))
+    loaded = profile.load(path)
+    assert (loaded.release, loaded.tags, loaded.version) == ("3.1", "short", "2")
+    assert [r.when for r in loaded.requirements() if r.id == "one-language"] == ["DescriptiveDetail/ProductForm = 'ED'"]

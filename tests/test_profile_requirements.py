@@ -123,3 +123,19 @@ def test_requirements_are_picklable_for_worker_processes():
 
     checks = ProfileRequirements.from_profile(profile.load("kobo"))
     assert pickle.loads(pickle.dumps(checks)) == checks
+
+
+def test_a_condition_limits_a_requirement_to_the_products_it_names(tmp_path):
+    path = tmp_path / "audio-shop.yaml"
+    path.write_text(
+        "extends: onix-3.0\nrequire:\n"
+        "  - id: audio-needs-duration\n"
+        "    path: \"DescriptiveDetail/Extent[ExtentType='09']\"\n"
+        "    when: \"DescriptiveDetail/ProductForm = 'AJ'\"\n"
+        "    message: a downloadable audio file needs its duration\n"
+        "    source: test\n")
+    checks = ProfileRequirements.from_profile(profile.load(path))
+    root = parsed()
+    assert checks.product(root.find("Product"), MESSAGE)[0] == []  # an e-book: the condition is false
+    set_text(P + "DescriptiveDetail/ProductForm", "AJ")(root)
+    assert [f.rule for f in checks.product(root.find("Product"), MESSAGE)[0]] == ["PF001"]

@@ -151,7 +151,7 @@ def read_record(path: str | Path, release: str = "3.0") -> RecordResult:
     loader = _RecordLoader(text)
     try:
         node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
+        data = _to_python(node, repeated := []) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
@@ -164,8 +164,7 @@ def read_record(path: str | Path, release: str = "3.0") -> RecordResult:
     finally:
         loader.dispose()
     reader = _Reader(str(path), node, release)
-    duplicates = list(_duplicate_keys(node))
-    for key_node in duplicates:
+    for key_node in repeated:
         reader.findings.append(
             _finding("yaml-syntax", str(path), key_node.start_mark.line + 1, None, f"key {key_node.value!r} appears twice in one mapping")
         )
@@ -215,21 +214,46 @@ def _finding(name: str, file: str, line: int | None, path: str | None, message: 
     return Finding(RULES[name], name, Severity.ERROR, message, file=file, line=line, xpath=path, record=record)
 
 
-def _duplicate_keys(node: yaml.Node | None) -> Iterator[yaml.Node]:
-    """Key nodes that repeat a key of the same mapping (PyYAML would silently keep the last)."""
-    stack = [node] if node is not None else []
-    while stack:
-        current = stack.pop()
-        if isinstance(current, yaml.MappingNode):
-            names = set()
-            for key, value in current.value:
-                if isinstance(key, yaml.ScalarNode):
-                    if key.value in names:
-                        yield key
-                    names.add(key.value)
-                stack.append(value)
-        elif isinstance(current, yaml.SequenceNode):
-            stack.extend(current.value)
+_TAG = "tag:yaml.org,2002:"
+
+
+def _to_python(node: yaml.Node, repeated: list) -> Any:
+    """Node tree -> plain values, faster than PyYAML's generic constructor.
+
+    Keys repeated within one mapping (PyYAML would silently keep the last) are appended to
+    `repeated`; an unsupported tag raises a MarkedYAMLError like any other syntax problem.
+    """
+    if isinstance(node, yaml.ScalarNode):
+        return _scalar(node)
+    if isinstance(node, yaml.SequenceNode):
+        return [_to_python(item, repeated) for item in node.value]
+    if isinstance(node, yaml.MappingNode):
+        result: dict = {}
+        for key_node, value_node in node.value:
+            key = _to_python(key_node, repeated)
+            if isinstance(key, (list, dict)):
+                raise yaml.MarkedYAMLError(problem="a mapping key must be a plain value", problem_mark=key_node.start_mark)
+            if key in result:
+                repeated.append(key_node)
+            result[key] = _to_python(value_node, repeated)
+        return result
+    raise yaml.MarkedYAMLError(problem=f"unsupported YAML node {node.tag}", problem_mark=node.start_mark)
+
+
+def _scalar(node: yaml.ScalarNode) -> Any:
+    tag, value = node.tag, node.value
+    if tag == _TAG + "str":
+        return value
+    if tag == _TAG + "int":
+        return int(value, 0) if value[:2] in ("0o", "0x") else int(value)
+    if tag == _TAG + "float":
+        lowered = value.lower()
+        return float(lowered.replace(".inf", "inf").replace(".nan", "nan"))
+    if tag == _TAG + "bool":
+        return value.lower() == "true"
+    if tag == _TAG + "null":
+        return None
+    raise yaml.MarkedYAMLError(problem=f"unsupported tag {tag}; write the value as plain text", problem_mark=node.start_mark)
 
 
 @functools.lru_cache(maxsize=4096)

@@ -38,3 +38,561 @@ class FileResult:
     def valid(self) -> bool:
         """No finding of error severity."""
         return not any(finding.severity is Severity.ERROR for finding in self.findings)
+
+
+# ---------------------------------------------------------------------------------------
+# How it works. The main process reads the stream once and cuts it, without parsing, into
+# the prolog (root start tag and Header) and batches of whole products (split.py). Each
+# batch becomes a small document: the prolog, the batch's original bytes, the root's end
+# tag. A worker parses and validates it with the compiled schema and maps libxml2's lines
+# back (a fixed shift per batch). What libxml2 would do differently on the whole document
+# is handled here: errors in the root and Header are reported once (from the first batch);
+# after an error in the root's content model libxml2 validates nothing further, so neither
+# does the engine; the message-wide xs:unique on RecordReference is checked in the main
+# process from each product's key; a well-formedness error stops everything, like a parser.
+# ---------------------------------------------------------------------------------------
+
+import functools
+import io
+import multiprocessing
+import os
+import re
+from collections import deque
+from dataclasses import replace
+
+from lxml import etree
+
+from onixfeed import onix, schemas
+from onixfeed.validate import messages
+from onixfeed.validate.checks import Checks, Key, MessageInfo
+from onixfeed.validate.split import Batch, ProductSplitter, ascii_compatible
+
+BATCH_BYTES = 1 << 21  # about 2 MB: large enough to amortise a task, small enough to spread
+BATCH_LINES = 40_000  # keep a batch document's lines well below libxml2's 65,535 line limit
+IN_FLIGHT_PER_JOB = 3  # batches queued per worker: keeps workers busy, memory flat
+XS = "{http://www.w3.org/2001/XMLSchema}"
+
+
+def make_parser() -> etree.XMLParser:
+    """The parser for every document the engine validates (and the conformance test's reference)."""
+    return etree.XMLParser(huge_tree=True, no_network=True, resolve_entities=False)
+
+
+@dataclass(frozen=True)
+class UniqueRule:
+    """A message-wide xs:unique from the schema: selector element -> field element."""
+
+    name: str  # as libxml2 names it: '{namespace}Name'
+    selector: str  # local name of the selected element (Product)
+    field: str  # local name of the field element (RecordReference)
+
+
+def unique_rules(release: str, tags: str) -> tuple[UniqueRule, ...]:
+    """The identity constraints declared on the root element of a schema."""
+    files = schemas.schema_files(release, tags)
+    root = etree.parse(str(files.main)).getroot()
+    namespace = root.get("targetNamespace") or ""
+    found = []
+    for element in root.findall(f"{XS}element"):
+        if element.get("name") != onix.ROOTS[tags]:
+            continue
+        for unique in element.findall(f"{XS}unique"):
+            selector = unique.find(f"{XS}selector").get("xpath")
+            fields = [field.get("xpath") for field in unique.findall(f"{XS}field")]
+            simple = re.fullmatch(r"\w+:(\w+)", selector)
+            if simple and len(fields) == 1 and re.fullmatch(r"\w+:(\w+)", fields[0]):
+                found.append(UniqueRule(f"{{{namespace}}}{unique.get('name')}", simple.group(1), fields[0].split(":")[1]))
+    return tuple(found)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Everything a worker needs to validate batches of one message (picklable)."""
+
+    name: str
+    release: str
+    tags: str
+    prolog: bytes  # as validated: the namespace added when the file has none
+    prolog_elements: int  # top-level elements in the prolog (the Header)
+    prefix: bytes  # the prolog cut at its last line end, for batches after the first
+    closer: bytes  # the root's end tag
+    unique: tuple[UniqueRule, ...]
+    info: MessageInfo
+    checks: Checks | None
+
+
+@dataclass
+class Outcome:
+    """What a worker found in one batch (kept small: it crosses a pipe)."""
+
+    index: int
+    schema: list[Finding] = field(default_factory=list)
+    checks: list[Finding] = field(default_factory=list)
+    keys: list[Key] = field(default_factory=list)
+    unique: list[tuple[str, int, str, str | None, str]] = field(default_factory=list)  # rule, line, key, record, xpath
+    products: int = 0
+    syntax: Finding | None = None
+    broken: bool = False  # the batch is not well-formed beyond its own bytes: parse sequentially
+    stop_schema: bool = False  # an error in the root's content model: libxml2 validates no further
+
+
+@dataclass(frozen=True)
+class RootInfo:
+    tag: str
+    release: str | None
+    qname: bytes
+    name_end: int  # offset just after the root's name in the prolog
+    doctype: str
+
+
+_ROOT_TOKEN = re.compile(rb"<!--.*?-->|<\?.*?\?>|<!DOCTYPE(?:[^\[>]|\[.*?\])*>|<([^\s/>!?]+)", re.S)
+_START_TAG = re.compile(rb"<([^\s/>]+)(?:[^>\"']|\"[^\"]*\"|'[^']*')*>")
+_DECLARATION = re.compile(rb"^\s*<\?xml[^>]*\?>")
+
+
+def read_root(prolog: bytes) -> RootInfo | None:
+    """The root element's tag, release and name, from its start tag; None if not readable."""
+    for match in _ROOT_TOKEN.finditer(prolog):
+        if match.group(1) is None:
+            continue
+        start_tag = _START_TAG.match(prolog, match.start())
+        if start_tag is None:
+            return None
+        qname = match.group(1)
+        declaration = _DECLARATION.match(prolog)
+        fragment = (declaration.group(0) if declaration else b"") + start_tag.group(0) + b"</" + qname + b">"
+        try:
+            element = etree.fromstring(fragment, make_parser())
+        except etree.XMLSyntaxError:
+            return None
+        doctype = re.search(rb"<!DOCTYPE[^>\[]*", prolog[: match.start()])
+        return RootInfo(element.tag, element.get("release"), qname, match.end(1),
+                        doctype.group(0).decode("latin-1") if doctype else "")
+    return None
+
+
+def _message_info(name: str, flavour: onix.Flavour, header: etree._Element | None) -> MessageInfo:
+    def text(tag: str) -> str | None:
+        found = header.find(tag) if header is not None else None
+        return found.text.strip() if found is not None and found.text else None
+
+    return MessageInfo(name, flavour.release, flavour.tags, text("DefaultCurrencyCode"),
+                       text("DefaultLanguageOfText"), text("DefaultPriceType"), text("MessageNumber"))
+
+
+def normalise(element: etree._Element, release: str, tags: str, shift: int = 0) -> etree._Element:
+    """Rename an element and its descendants to reference names without namespace, in place."""
+    mapping = onix.short_to_reference(release) if tags == "short" else None
+    for node in element.iter(etree.Element):
+        name = onix.local_name(node.tag)
+        node.tag = mapping.get(name, name) if mapping else name
+    return element
+
+
+def _read_prolog_elements(plan_prolog: bytes, closer: bytes) -> tuple[int, etree._Element | None]:
+    """How many top-level elements the prolog holds, and its Header (None if unparsable)."""
+    try:
+        root = etree.fromstring(plan_prolog + b"\n" + closer, make_parser())
+    except etree.XMLSyntaxError:
+        return 0, None
+    elements = [child for child in root if isinstance(child.tag, str)]
+    header = next((child for child in elements if onix.local_name(child.tag) in ("Header", "header")), None)
+    return len(elements), header
+
+
+def _step_index(step: str) -> int:
+    """'*[3]' -> 3, '*' -> 1 (libxml2 leaves out the index of an only child)."""
+    match = re.search(r"\[(\d+)\]$", step)
+    return int(match.group(1)) if match else 1
+
+
+def _value_of(element: etree._Element) -> str:
+    """An element's simple value as libxml2 reads it: its text and its children's tails."""
+    return (element.text or "") + "".join(child.tail or "" for child in element)
+
+
+def _record_of(product: etree._Element) -> str | None:
+    for child in product:
+        if isinstance(child.tag, str) and onix.local_name(child.tag) in ("RecordReference", "a001"):
+            value = (child.text or "").strip()
+            return value or None
+    return None
+
+
+def _readable_xpath(element: etree._Element, product_number: int | None, release: str, tags: str) -> str:
+    """/ONIXMessage/Product[12]/DescriptiveDetail/ProductForm, in reference names."""
+    mapping = onix.short_to_reference(release) if tags == "short" else {}
+    parts = []
+    node = element
+    while node is not None:
+        name = onix.local_name(node.tag)
+        label = mapping.get(name, name)
+        parent = node.getparent()
+        if parent is not None and parent.getparent() is None and product_number is not None and label == "Product":
+            label = f"Product[{product_number}]"
+        elif parent is not None:
+            same = [sibling for sibling in parent if sibling.tag == node.tag]
+            if len(same) > 1:
+                label = f"{label}[{same.index(node) + 1}]"
+        parts.append(label)
+        node = parent
+    return "/" + "/".join(reversed(parts))
+
+
+def _unread_entity_finding(root: etree._Element, plan: Plan, shift: int) -> Finding:
+    """A finding for content the schema could not see: an entity reference that is never expanded."""
+    entity = next(root.iter(etree.Entity), None)
+    line = entity.sourceline + shift if entity is not None and entity.sourceline else None
+    name = f"&{entity.name};" if entity is not None else "an entity reference"
+    return Finding("XS009", messages.RULES["XS009"], Severity.ERROR,
+                   f"{name} refers to an external entity, which is never read: the content cannot be validated",
+                   plan.name, line)
+
+
+def validate_batch(plan: Plan, batch: Batch, validate: bool = True) -> Outcome:
+    """Parse and validate one batch as a document of its own; lines as in the original file."""
+    outcome = Outcome(batch.index)
+    prefix = plan.prolog if batch.index == 0 else plan.prefix + (batch.lead if plan.prefix.endswith(b"\n") else b"")
+    document_line = prefix.count(b"\n") + 1  # the line of the batch's first byte in the document
+    shift = batch.line - document_line
+    closing = b"" if batch.last else b"\n" + plan.closer
+    try:
+        root = etree.fromstring(prefix + batch.data + closing, make_parser())
+    except etree.XMLSyntaxError as error:
+        line, column = error.position
+        last_line = document_line + batch.data.count(b"\n")
+        if (not batch.last and line > last_line) or (batch.index > 0 and line < document_line):
+            outcome.broken = True  # the error lies beyond this batch: an element left open
+        else:
+            line = line + shift if batch.index > 0 else line
+            outcome.syntax = Finding("XS000", messages.RULES["XS000"], Severity.ERROR,
+                                     messages.not_well_formed(error.msg), plan.name, line, None, None, column or None)
+        return outcome
+    elements = [child for child in root if isinstance(child.tag, str)]
+    selectors = {rule.selector for rule in plan.unique} | {onix.PRODUCT[plan.tags]}
+    numbers: dict[int, int] = {}  # top-level position -> product number in the message
+    count = batch.first_product
+    for position, child in enumerate(elements[plan.prolog_elements:], plan.prolog_elements + 1):
+        if onix.local_name(child.tag) in selectors:
+            count += 1
+            numbers[position] = count
+    outcome.products = len(numbers)
+    terminal_at = len(elements) + 1
+    unvalued: set[str] = set()
+    if validate:
+        schema = schemas.load_schema(plan.release, plan.tags)
+        try:
+            schema_valid = schema.validate(root.getroottree())
+        except etree.XMLSchemaValidateError:
+            # libxml2 cannot validate an external entity's content, which it was not allowed to read.
+            outcome.schema.append(_unread_entity_finding(root, plan, shift))
+            schema_valid = True
+        if not schema_valid:
+            tree = root.getroottree()
+            for error in schema.error_log:
+                steps = (error.path or "/*").split("/")[1:]
+                top = _step_index(steps[1]) if len(steps) >= 2 else 0
+                in_prolog = top <= plan.prolog_elements
+                if in_prolog and batch.index > 0:
+                    continue  # the first batch reports the root and the Header
+                if error.type_name == "SCHEMAV_CVC_IDC":
+                    if "Duplicate key-sequence" in error.message and any(r.name in error.message for r in plan.unique):
+                        continue  # message-wide: decided in the main process across batches
+                    if "No precomputed value" in error.message:
+                        unvalued.add(error.path)
+                if (len(steps) == 2 and error.type_name == "SCHEMAV_ELEMENT_CONTENT" and "not expected" in error.message) or (
+                    len(steps) == 1 and error.type_name == "SCHEMAV_CVC_ELT_1"
+                ):
+                    outcome.stop_schema = True  # libxml2 skips the rest of the root's children
+                    terminal_at = min(terminal_at, top or 1)
+                described = messages.describe(error.type_name, error.message, plan.release, plan.tags)
+                found = tree.xpath(error.path) if error.path else []
+                node = found[0] if found and isinstance(found[0], etree._Element) else None
+                product = elements[top - 1] if 0 < top <= len(elements) and top in numbers else None
+                outcome.schema.append(Finding(
+                    described.rule, messages.RULES[described.rule], Severity.ERROR, described.message, plan.name,
+                    error.line + (0 if in_prolog else shift),
+                    _readable_xpath(node, numbers.get(top), plan.release, plan.tags) if node is not None else None,
+                    _record_of(product) if product is not None else None,
+                ))
+        for rule in plan.unique:
+            for position, number in numbers.items():
+                product = elements[position - 1]
+                if position >= terminal_at or onix.local_name(product.tag) != rule.selector:
+                    continue
+                first = next((child for child in product if isinstance(child.tag, str)), None)
+                if first is None or onix.local_name(first.tag) != rule.field:
+                    continue  # libxml2 never reaches a field that is out of place
+                if unvalued and root.getroottree().getpath(first) in unvalued:
+                    continue  # an invalid value gives libxml2 no key to compare
+                outcome.unique.append((rule.name, product.sourceline + shift, _value_of(first), _record_of(product),
+                                       _readable_xpath(product, number, plan.release, plan.tags)))
+    if plan.checks is not None:
+        for position in numbers:
+            product = normalise(elements[position - 1], plan.release, plan.tags)
+            found, keys = plan.checks.product(product, plan.info)
+            outcome.checks.extend(replace(f, line=f.line + shift) if f.line is not None else f for f in found)
+            outcome.keys.extend(key._replace(line=key.line + shift) if key.line is not None else key for key in keys)
+    return outcome
+
+
+_WORKER_PLAN: Plan | None = None
+
+
+def _start_worker(plan: Plan) -> None:
+    global _WORKER_PLAN
+    _WORKER_PLAN = plan
+
+
+def _validate_in_worker(batch: Batch, validate: bool) -> Outcome:
+    return validate_batch(_WORKER_PLAN, batch, validate)
+
+
+@functools.lru_cache(maxsize=None)
+def _unique_rules_cached(release: str, tags: str) -> tuple[UniqueRule, ...]:
+    return unique_rules(release, tags)
+
+
+def _add_namespace(prolog: bytes, root: RootInfo, namespace: str) -> bytes:
+    """The root start tag with the official default namespace declared, on the same line."""
+    return prolog[: root.name_end] + f' xmlns="{namespace}"'.encode("ascii") + prolog[root.name_end:]
+
+
+def _as_utf8(data: bytes) -> tuple[bytes, str | None]:
+    """A UTF-16 or UTF-32 document as UTF-8 with the same lines, or why it cannot be decoded."""
+    if data.startswith((b"\x00\x00\xfe\xff", b"\xff\xfe\x00\x00")):
+        codec = "utf-32"
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        codec = "utf-16"
+    else:
+        codec = "utf-16-le" if data[:2] == b"<\x00" else "utf-16-be" if data[:2] == b"\x00<" else "utf-32"
+    try:
+        text = data.decode(codec)
+    except UnicodeDecodeError as exc:
+        return b"", f"cannot decode the document as {codec.upper()}: {exc.reason} at byte {exc.start}"
+    text = re.sub(r"""^(\ufeff?\s*<\?xml[^>]*?encoding\s*=\s*)["'][^"']*["']""", r'\1"UTF-8"', text.lstrip("\ufeff"))
+    return text.encode("utf-8"), None
+
+
+def _validate_unreadable_root(data: bytes, name: str) -> list[Finding]:
+    """A document whose root start tag cannot be read: the parser says why."""
+    try:
+        etree.fromstring(data, make_parser())
+    except etree.XMLSyntaxError as error:
+        line, column = error.position
+        return [Finding("XS000", messages.RULES["XS000"], Severity.ERROR, messages.not_well_formed(error.msg),
+                        name, line or 1, None, None, column or None)]
+    return [Finding("XS006", messages.RULES["XS006"], Severity.ERROR,
+                    "the document has no element that can be read as the root of an ONIX message", name, 1)]
+
+
+def _first_syntax_error(plan: Plan, batch: Batch, more: Iterator[bytes]) -> tuple[Finding | None, bytes]:
+    """Parse from `batch` to the end of the file as one stream, keeping no tree; the first
+    well-formedness error as a finding, and the bytes read (to validate when none)."""
+    prefix = plan.prolog if batch.index == 0 else plan.prefix + (batch.lead if plan.prefix.endswith(b"\n") else b"")
+    shift = batch.line - (prefix.count(b"\n") + 1)
+    parser = etree.XMLPullParser(events=("end",), huge_tree=True, no_network=True, resolve_entities=False)
+    kept = [batch.data]
+    try:
+        parser.feed(prefix)
+        for chunk in _chain(batch.data, more, kept):
+            for start in range(0, len(chunk), 1 << 20):
+                parser.feed(chunk[start:start + (1 << 20)])
+                for _, element in parser.read_events():
+                    element.clear()
+        parser.close()
+    except etree.XMLSyntaxError as error:
+        line, column = error.position
+        return Finding("XS000", messages.RULES["XS000"], Severity.ERROR, messages.not_well_formed(error.msg),
+                       plan.name, line + (shift if batch.index > 0 else 0), None, None, column or None), b""
+    return None, b"".join(kept)
+
+
+def _chain(first: bytes, more: Iterator[bytes], kept: list[bytes]) -> Iterator[bytes]:
+    yield first
+    for chunk in more:
+        kept.append(chunk)
+        yield chunk
+
+
+def _unique_finding(plan: Plan, rule: UniqueRule, line: int, key: str, record: str | None, xpath: str,
+                    first: int) -> Finding:
+    selector = _element_name(rule.selector, plan)
+    field_name = _element_name(rule.field, plan)
+    message = (f"{selector} {field_name} '{key}' is already used by the product at line {first}; "
+               f"it must be unique in a message ({rule.name.rsplit('}', 1)[-1]})")
+    return Finding("XS005", messages.RULES["XS005"], Severity.ERROR, message, plan.name, line, xpath, record)
+
+
+def _element_name(name: str, plan: Plan) -> str:
+    reference = onix.short_to_reference(plan.release).get(name, name) if plan.tags == "short" else name
+    return f"<{name}> ({reference})" if reference != name else f"<{name}>"
+
+
+def iter_stream(
+    stream: BinaryIO,
+    name: str,
+    *,
+    jobs: int | None = None,
+    checks: Checks | None = None,
+    progress: Progress | None = None,
+    batch_bytes: int = BATCH_BYTES,
+) -> Generator[Finding, None, FileResult]:
+    """Validate one ONIX stream, yielding findings as they are known; returns the FileResult.
+
+    `batch_bytes` is how much of the file (whole products) one task validates.
+    """
+    jobs = jobs or os.cpu_count() or 1
+    result = FileResult(name)
+    splitter = ProductSplitter(stream, batch_bytes, BATCH_LINES)
+    prolog = splitter.prolog()
+    if prolog.whole and not ascii_compatible(prolog.data[:4]):
+        utf8, problem = _as_utf8(prolog.data)
+        if problem is None:
+            return (yield from iter_stream(io.BytesIO(utf8), name, jobs=1, checks=checks, progress=progress))
+        result.findings.append(Finding("XS000", messages.RULES["XS000"], Severity.ERROR, problem, name, 1))
+        yield result.findings[0]
+        return result
+    root = read_root(prolog.data)
+    if root is None:
+        data = prolog.data if prolog.whole else prolog.data + b"".join(b.data for b in splitter.batches(prolog.product_tag))
+        found = _validate_unreadable_root(data, name)
+        result.findings.extend(found)
+        yield from found
+        return result
+    flavour = onix.flavour_of(root.tag, root.release, root.doctype)
+    result.release, result.tags, result.namespace = flavour.release, flavour.tags, flavour.namespace
+    text = _add_namespace(prolog.data, root, flavour.official_namespace) if not flavour.namespace else prolog.data
+    closer = b"</" + root.qname + b">"
+    elements, header = (0, None) if prolog.whole else _read_prolog_elements(text, closer)
+    if header is not None:
+        normalise(header, flavour.release, flavour.tags)
+    info = _message_info(name, flavour, header)
+    cut = text.rfind(b"\n") + 1
+    prefix = text[:cut] if cut and not text[cut:].strip() else text
+    schemas.load_schema(flavour.release, flavour.tags)  # compile once, before workers fork
+    plan = Plan(name, flavour.release, flavour.tags, text, elements, prefix, closer,
+                _unique_rules_cached(flavour.release, flavour.tags), info, checks)
+    if checks is not None and header is not None:
+        found = list(checks.header(header, info))
+        result.findings.extend(found)
+        yield from found
+    if prolog.whole:
+        batches: Iterator[Batch] = iter([Batch(0, b"", 0, text.count(b"\n") + 1, b"", 0, 0, True)])
+    else:
+        batches = splitter.batches(prolog.product_tag)
+    runner = _Runner(plan, jobs)
+    seen: dict[tuple[str, str], int] = {}
+    keys: list[Key] = []
+    products = 0
+    validate = True
+    try:
+        for batch, outcome in runner.run(batches):
+            found: list[Finding] = []
+            broken = outcome.broken
+            if broken:
+                rest = (b.data for b in runner.abandon(batches))
+                syntax, data = _first_syntax_error(plan, batch, rest)
+                if syntax is None:
+                    whole = replace(batch, data=data, last=True)
+                    outcome = validate_batch(plan, whole, validate)
+                else:
+                    outcome = Outcome(batch.index, syntax=syntax)
+            if outcome.syntax is not None:
+                found.append(outcome.syntax)
+            products += outcome.products
+            if validate:
+                found.extend(outcome.schema)
+                for rule_name, line, key, record, xpath in outcome.unique:
+                    rule = next(r for r in plan.unique if r.name == rule_name)
+                    first = seen.setdefault((rule_name, key), line)
+                    if first != line:
+                        found.append(_unique_finding(plan, rule, line, key, record, xpath, first))
+                if outcome.stop_schema:
+                    validate = False
+                    runner.validate = False
+            found.extend(outcome.checks)
+            keys.extend(outcome.keys)
+            found.sort(key=lambda f: (f.line or 0, f.column or 0))
+            result.findings.extend(found)
+            yield from found
+            if progress is not None:
+                progress(splitter.bytes_read, products)
+            if outcome.syntax is not None or broken:
+                break  # like the parser: nothing after a well-formedness error counts
+    finally:
+        runner.close()
+    result.products = products
+    if checks is not None:
+        found = list(checks.message(keys, info))
+        result.findings.extend(found)
+        yield from found
+    return result
+
+
+def validate_stream(
+    stream: BinaryIO,
+    name: str,
+    *,
+    jobs: int | None = None,
+    checks: Checks | None = None,
+    progress: Progress | None = None,
+    batch_bytes: int = BATCH_BYTES,
+) -> FileResult:
+    """Validate one ONIX stream; every finding is in the returned FileResult."""
+    walker = iter_stream(stream, name, jobs=jobs, checks=checks, progress=progress, batch_bytes=batch_bytes)
+    while True:
+        try:
+            next(walker)
+        except StopIteration as finished:
+            return finished.value
+
+
+class _Runner:
+    """Validate batches in this process (jobs=1, or a single batch) or in a pool, in order,
+    with a bounded number in flight so memory stays flat."""
+
+    def __init__(self, plan: Plan, jobs: int):
+        self.plan = plan
+        self.jobs = jobs
+        self.validate = True
+        self.pool = None
+        self.pending: deque = deque()
+
+    def run(self, batches: Iterator[Batch]) -> Iterator[tuple[Batch, Outcome]]:
+        first = next(batches, None)
+        if first is None:
+            return
+        second = next(batches, None) if not first.last else None
+        if self.jobs == 1 or second is None:
+            for batch in (first,) if second is None else _prepend(first, second, batches):
+                yield batch, validate_batch(self.plan, batch, self.validate)
+            return
+        context = multiprocessing.get_context("fork")
+        self.pool = context.Pool(self.jobs, initializer=_start_worker, initargs=(self.plan,))
+        for batch in _prepend(first, second, batches):
+            self.pending.append((batch, self.pool.apply_async(_validate_in_worker, (batch, self.validate))))
+            while len(self.pending) >= self.jobs * IN_FLIGHT_PER_JOB:
+                batch_done, waiting = self.pending.popleft()
+                yield batch_done, waiting.get()
+        while self.pending:
+            batch_done, waiting = self.pending.popleft()
+            yield batch_done, waiting.get()
+
+    def abandon(self, batches: Iterator[Batch]) -> Iterator[Batch]:
+        """The batches not yet handed back (in flight, then unread), dropping their work."""
+        while self.pending:
+            yield self.pending.popleft()[0]
+        yield from batches
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool.join()
+            self.pool = None
+
+
+def _prepend(first: Batch, second: Batch, rest: Iterator[Batch]) -> Iterator[Batch]:
+    yield first
+    yield second
+    yield from rest

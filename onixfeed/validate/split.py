@@ -1,0 +1,215 @@
+"""Split an ONIX byte stream at Product boundaries without parsing it: prolog, then batches.
+
+The prolog is everything before the first top-level Product (XML declaration, root start
+tag, Header). Each batch is a run of whole products cut from the original bytes, starting
+at a Product start tag; the last batch also carries the tail (root end tag and whatever
+follows). The scanner uses bytes.find, and steps around comments and CDATA sections, so
+a `</Product>` inside them never cuts a batch. A batch is only cut where the gap between
+two products holds nothing but white space, comments or processing instructions, so any
+other element at the top level stays beside the product before it, as in the whole
+document.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import BinaryIO, Iterator
+
+BLOCK_SIZE = 1 << 22
+_PRODUCT_START = re.compile(rb"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>|<(Product|product)[\s/>]", re.S)
+_DELIMITERS = b" \t\r\n/>"
+
+
+@dataclass(frozen=True)
+class Prolog:
+    """The bytes before the first Product (the whole document when it has none)."""
+
+    data: bytes
+    product_tag: bytes | None  # b"Product" or b"product"; None when there is no product
+    whole: bool  # True: `data` is the entire document, there are no batches
+
+
+@dataclass(frozen=True)
+class Batch:
+    """Whole products in their original bytes, with where they sit in the file."""
+
+    index: int
+    data: bytes
+    offset: int  # byte offset of data[0] in the file
+    line: int  # 1-based line of data[0]
+    lead: bytes  # the white space before data[0] on its line (b"" when not only white space)
+    first_product: int  # 0-based position of its first Product among all products
+    products: int  # Product end tags in data
+    last: bool  # data runs to the end of the file
+
+
+def ascii_compatible(head: bytes) -> bool:
+    """False for UTF-16/UTF-32 (BOM or NUL bytes): byte patterns cannot find their tags."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff", b"\xff\xfe\x00\x00")):
+        return False
+    return b"\x00" not in head[:4]
+
+
+class ProductSplitter:
+    """Read a stream once, yielding the prolog, then batches of about `batch_bytes` each."""
+
+    def __init__(self, stream: BinaryIO, batch_bytes: int = 1 << 21, batch_lines: int = 40_000,
+                 block_size: int = BLOCK_SIZE):
+        self.stream = stream
+        self.batch_bytes = batch_bytes
+        self.batch_lines = batch_lines
+        self.block_size = block_size
+        self.bytes_read = 0
+        self.products = 0
+        self._buffer = b""
+        self._eof = False
+
+    def _read(self) -> bool:
+        """Append a block to the buffer; False at the end of the stream."""
+        if self._eof:
+            return False
+        block = self.stream.read(self.block_size)
+        if not block:
+            self._eof = True
+            return False
+        self.bytes_read += len(block)
+        self._buffer += block
+        return True
+
+    def prolog(self) -> Prolog:
+        """Read up to the first top-level Product start tag."""
+        searched = 0
+        while True:
+            if not self._buffer and not self._read():
+                return Prolog(b"", None, True)
+            if not ascii_compatible(self._buffer[:4]):
+                while self._read():
+                    pass
+                return Prolog(self._buffer, None, True)
+            for match in _PRODUCT_START.finditer(self._buffer, searched):
+                if match.group(1) is not None:
+                    start = match.start()
+                    data, self._buffer = self._buffer[:start], self._buffer[start:]
+                    self._offset = start
+                    self._line = data.count(b"\n") + 1
+                    return Prolog(data, match.group(1), False)
+                searched = match.end()
+            # An unterminated comment or CDATA section, or no product yet: read on.
+            if not self._read():
+                return Prolog(self._buffer, None, True)
+
+    def batches(self, product_tag: bytes) -> Iterator[Batch]:
+        """Yield the products after the prolog in batches (call after prolog())."""
+        end_tag = b"</" + product_tag + b">"
+        start_tag = b"<" + product_tag
+        buffer_offset = self._offset  # file offset of self._buffer[0]
+        start = 0  # batch start within the buffer
+        scan = 0  # a position known to be outside comments, CDATA and tags
+        count = 0
+        index = 0
+        line = self._line
+        lead = b""
+        lines = 0  # line ends in the batch so far
+        while True:
+            end = self._product_end(end_tag, scan)
+            if end is None:
+                if self._read():
+                    continue
+                break
+            following = self._next_start(start_tag, end)
+            while following is None and self._read():
+                following = self._next_start(start_tag, end)
+            count += 1
+            self.products += 1
+            if following is None or following[0] < 0:
+                scan = end
+                if following is None:
+                    break
+                continue
+            next_start, clean = following
+            lines += self._buffer.count(b"\n", scan, next_start)
+            scan = next_start
+            if clean and (next_start - start >= self.batch_bytes or lines >= self.batch_lines):
+                data = self._buffer[start:next_start]
+                yield Batch(index, data, buffer_offset + start, line, lead, self.products - count, count, False)
+                index += 1
+                line += data.count(b"\n")
+                line_start = self._buffer.rfind(b"\n", start, next_start) + 1
+                lead = self._buffer[line_start:next_start] if line_start else b""
+                lead = lead if len(lead) < 1024 and not lead.strip() else b""
+                self._buffer = self._buffer[next_start:]
+                buffer_offset += next_start
+                start, scan, count, lines = 0, 0, 0, 0
+        while self._read():
+            pass
+        data = self._buffer[start:]
+        self._buffer = b""
+        yield Batch(index, data, buffer_offset + start, line, lead, self.products - count, count, True)
+
+    def _product_end(self, end_tag: bytes, scan: int) -> int | None:
+        """The offset just after the next Product end tag outside comments and CDATA."""
+        buffer = self._buffer
+        while True:
+            found = buffer.find(end_tag, scan)
+            if found < 0:
+                return None
+            skipped = _skip_markup(buffer, scan, found)
+            if skipped is None:
+                return None
+            if skipped > found:
+                scan = skipped  # that end tag sat inside a comment or CDATA section
+                continue
+            return found + len(end_tag)
+
+    def _next_start(self, start_tag: bytes, end: int) -> tuple[int, bool] | None:
+        """(offset of the next top-level Product start, whether only white space,
+        comments and PIs precede it); (-1, ...) at the root end tag; None: read more."""
+        buffer = self._buffer
+        position = end
+        clean = True
+        while True:
+            found = buffer.find(b"<", position)
+            if found < 0 or found + len(start_tag) + 1 > len(buffer):
+                return None
+            if buffer.startswith(start_tag, found) and buffer[found + len(start_tag)] in _DELIMITERS:
+                return found, clean
+            if buffer.startswith(b"<!--", found):
+                close = buffer.find(b"-->", found + 4)
+                if close < 0:
+                    return None
+                position = close + 3
+            elif buffer.startswith(b"<?", found):
+                close = buffer.find(b"?>", found + 2)
+                if close < 0:
+                    return None
+                position = close + 2
+            elif buffer.startswith(b"</", found) and clean:
+                return -1, clean  # the root's end tag: no more products
+            else:
+                clean = False  # some other element at the top level
+                position = found + 1
+
+
+def _skip_markup(buffer: bytes, scan: int, limit: int) -> int | None:
+    """Walk comments and CDATA sections opening in [scan, limit); return the offset after
+    the last one (or scan when none); None when one is not closed yet."""
+    position = scan
+    while True:
+        opened = buffer.find(b"<!", position, limit)
+        if opened < 0:
+            return position
+        if buffer.startswith(b"<!--", opened):
+            close = buffer.find(b"-->", opened + 4)
+            width = 3
+        elif buffer.startswith(b"<![CDATA[", opened):
+            close = buffer.find(b"]]>", opened + 9)
+            width = 3
+        else:
+            position = opened + 2
+            continue
+        if close < 0:
+            return None
+        position = close + width
+        if position > limit:
+            return position

@@ -284,6 +284,3 @@ class _Unclosable(io.RawIOBase):
 
     def read(self, size: int = -1) -> bytes:
         return self._inner.read(size)
-
-    def peek(self, size: int = 0) -> bytes:
-        return self._inner.peek(size)  # type: ignore[attr-defined]

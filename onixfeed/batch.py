@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import datetime
 import gzip
-import hashlib
-import io
 import json
 import os
 import re
+import shutil
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -133,45 +132,168 @@ def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-") or "sender"
 
 
-def write_feed(items: Sequence[Item], *, profile, folder: Path, sender: str, header_for: Callable[[int], bytes],
+def write_feed(items: Iterable[Item], *, profile, folder: Path, sender: str, header_for: Callable[[int], bytes],
                utc: datetime.datetime, first_number: int = 1, validate: bool = True) -> list[FeedFile]:
-    """Write the recipient's messages under `folder`; every file is checked against the official XSD first."""
-    envelope = Envelope(profile.release, profile.tags)
-    batch = profile.section("batch")
-    groups = split(items, limits_of(profile), envelope, header_for, first_number, profile.name)
-    prepared = []
-    for number, group in groups:
+    """Write the recipient's messages under `folder`; every file is checked against the official XSD."""
+    writer = FeedWriter(profile, folder, sender, header_for, utc, first_number, validate)
+    try:
+        for item in items:
+            writer.add(item)
+        return writer.commit()
+    finally:
+        writer.abort()
+
+
+class FeedWriter:
+    """Streams products into a recipient's files, starting a new file whenever the next product
+    would break a limit; memory holds one product, whatever the feed's size.
+
+    Files are written under temporary names and checked against the official XSD as each one
+    is closed; `commit()` gives them their final names, `abort()` removes whatever is left.
+    """
+
+    def __init__(self, profile, folder: Path, sender: str, header_for: Callable[[int], bytes],
+                 utc: datetime.datetime, first_number: int = 1, validate: bool = True):
+        self.profile = profile
+        self.folder = folder
+        self.sender = sender
+        self.header_for = header_for
+        self.utc = utc
+        self.validate = validate
+        self.envelope = Envelope(profile.release, profile.tags)
+        self.limits = limits_of(profile)
+        self.template = profile.section("batch").get("name", "{recipient}_{utc}_{seq:04d}.xml")
+        self.compression = profile.section("batch").get("compression", "none")
+        self.number = first_number - 1
+        self.handle = None
+        self.current: FeedFile | None = None
+        self.size = 0
+        self.closed: list[tuple[Path, FeedFile]] = []
+        self.made_folder = False
+
+    def add(self, item: Item) -> None:
+        if self.handle is not None and not self._fits(item):
+            self._close()
+        if self.handle is None:
+            self._open()
+            if not self._fits(item):
+                grown = self.size + len(item.xml) + 1
+                raise BatchError(
+                    f"record {item.record}: a message holding this product alone is {grown:,} bytes, over "
+                    f"{self.profile.name}'s max_bytes of {self.limits.max_bytes:,}; raise batch.max_bytes "
+                    f"or shorten the record")
+        self.handle.write(item.xml + b"\n")
+        self.size += len(item.xml) + 1
+        self.current.records.append(item.record)
+
+    def _fits(self, item: Item) -> bool:
+        if self.limits.max_products is not None and len(self.current.records) >= self.limits.max_products:
+            return False
+        return self.limits.max_bytes is None or self.size + len(item.xml) + 1 <= self.limits.max_bytes
+
+    def _open(self) -> None:
+        self.number += 1
         # {seq} is the MessageNumber: it goes on across runs, so two runs never pick the same name
-        name = file_name(batch.get("name", "{recipient}_{utc}_{seq:04d}.xml"), sender=sender,
-                         recipient=profile.name, utc=utc, seq=number)
-        document = message_bytes(envelope, header_for(number), group)
-        if validate:
-            errors = schema_errors(document, profile.release, profile.tags)
+        name = file_name(self.template, sender=self.sender, recipient=self.profile.name, utc=self.utc,
+                         seq=self.number)
+        final, _ = _packed_name(self.folder / name, self.compression)
+        if final.exists():
+            raise BatchError(f"{final}: already exists; a feed file is never overwritten")
+        if not self.folder.is_dir():
+            self.folder.mkdir(parents=True)
+            self.made_folder = True
+        temporary = self.folder / f".{name}.part"
+        opening = self.envelope.opening(self.header_for(self.number))
+        self.handle = open(temporary, "wb")
+        self.handle.write(opening)
+        self.size = len(opening) + len(self.envelope.closing())
+        self.current = FeedFile(self.folder / name, self.number, [], 0)
+        self.closed.append((temporary, self.current))
+
+    def _close(self) -> None:
+        self.handle.write(self.envelope.closing())
+        self.handle.close()
+        self.handle = None
+        self.current.xml_bytes = self.size
+        temporary = self.closed[-1][0]
+        if self.validate:
+            errors = file_schema_errors(temporary, self.profile.release, self.profile.tags)
             if errors:
-                raise BatchError(f"{folder / name}: the message for {profile.name} is not valid ONIX "
-                                 f"{profile.release} ({profile.tags} tags): {errors[0]}")
-        prepared.append((name, number, group, document))
-    folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, number, group, document in prepared:
-        path, payload = _packed(folder / name, document, batch.get("compression", "none"))
-        _write_new(path, payload)
-        written.append(FeedFile(path, number, [item.record for item in group], len(document), len(payload),
-                                hashlib.sha256(payload).hexdigest()))
-    return written
+                raise BatchError(f"{self.current.path}: the message for {self.profile.name} is not valid ONIX "
+                                 f"{self.profile.release} ({self.profile.tags} tags): {errors[0]}")
+
+    def commit(self) -> list[FeedFile]:
+        """Close the last file and give every file its final name; the files, in order."""
+        if self.handle is not None:
+            self._close()
+        written = []
+        for temporary, feed in self.closed:
+            feed.path = _pack(temporary, feed.path, self.compression)
+            feed.bytes = feed.path.stat().st_size
+            feed.sha256 = schemas.sha256_of(feed.path)
+            written.append(feed)
+        self.closed = []
+        self.made_folder = False
+        return written
+
+    def abort(self) -> None:
+        """Remove every file not yet committed."""
+        if self.handle is not None:
+            self.handle.close()
+            self.handle = None
+        for temporary, _ in self.closed:
+            temporary.unlink(missing_ok=True)
+        self.closed = []
+        if self.made_folder and not any(self.folder.iterdir()):
+            self.folder.rmdir()  # a blocked recipient leaves no empty folder behind
+            self.made_folder = False
 
 
-def _packed(path: Path, document: bytes, compression: str) -> tuple[Path, bytes]:
+def file_schema_errors(path: Path, release: str, tags: str) -> list[str]:
+    """The official schema's first complaint about a written message, streamed (empty when valid)."""
+    schema = schemas.load_schema(release, tags)
+    products = {onix.PRODUCT[tags]}
+    try:
+        for _, element in etree.iterparse(str(path), events=("end",), schema=schema, huge_tree=True,
+                                          resolve_entities=False, no_network=True):
+            if onix.local_name(element.tag) in products:
+                element.clear()  # memory stays flat however large the file
+    except etree.XMLSyntaxError as exc:
+        error = exc.error_log.last_error if exc.error_log else None
+        return [f"line {error.line}: {error.message}" if error else str(exc)]
+    return []
+
+
+def _packed_name(path: Path, compression: str) -> tuple[Path, str]:
     if compression == "gzip":
-        return path.with_name(path.name + ".gz"), gzip.compress(document, mtime=0)
+        return path.with_name(path.name + ".gz"), compression
     if compression == "zip":
-        target = path.with_suffix(".zip")
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            archive.writestr(zipfile.ZipInfo(path.name, date_time=(1980, 1, 1, 0, 0, 0)), document,
-                             compress_type=zipfile.ZIP_DEFLATED)
-        return target, buffer.getvalue()
-    return path, document
+        return path.with_suffix(".zip"), compression
+    return path, compression
+
+
+def _pack(temporary: Path, path: Path, compression: str) -> Path:
+    """Move a finished message to its final name, compressed as the profile says; never overwrite."""
+    final, _ = _packed_name(path, compression)
+    if final.exists():
+        raise BatchError(f"{final}: already exists; a feed file is never overwritten")
+    if compression == "none":
+        os.replace(temporary, final)
+        return final
+    staging = final.with_name(f".{final.name}.part")
+    with open(temporary, "rb") as source, open(staging, "wb") as target:
+        if compression == "gzip":
+            with gzip.GzipFile(filename=path.name, mode="wb", fileobj=target, mtime=0) as packed:
+                shutil.copyfileobj(source, packed, 1 << 20)
+        else:
+            with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+                info = zipfile.ZipInfo(path.name, date_time=(1980, 1, 1, 0, 0, 0))
+                info.compress_type = zipfile.ZIP_DEFLATED
+                with archive.open(info, "w") as packed:
+                    shutil.copyfileobj(source, packed, 1 << 20)
+    os.replace(staging, final)
+    temporary.unlink()
+    return final
 
 
 def _write_new(path: Path, payload: bytes) -> None:

@@ -62,17 +62,14 @@ class RunResult:
         return has_failures(self.record_findings) or any(r.failed for r in self.recipients)
 
 
-@dataclass(frozen=True)
-class _Built:
-    file: str
-    record: str
-    xml: bytes
-
-
 def export_to(paths: Sequence[str | Path], out: Path, config: Config, profiles: Sequence[Profile], *,
               skip_invalid: bool = False, workers: int | None = None, now: datetime.datetime | None = None,
               today: datetime.date | None = None) -> RunResult:
-    """Export the records under `paths` to each profile's feed folder under `out`."""
+    """Export the records under `paths` to each profile's feed folder under `out`.
+
+    Records are built once and each product goes to every recipient in turn, so memory
+    holds one product per recipient however many records there are.
+    """
     files = records.discover(paths)
     if not files:
         raise InputError(f"no record files ({', '.join(records.RECORD_SUFFIXES)}) in {', '.join(map(str, paths))}")
@@ -80,30 +77,29 @@ def export_to(paths: Sequence[str | Path], out: Path, config: Config, profiles: 
     today = today or sent.date()
     header = build_header(config, None, sent)
     check_header(header, config)
-    built, record_findings = _build_once(files, etree.tostring(header), workers)
-    blocked_by_records = has_failures(record_findings) and not skip_invalid
-    results = [_for_recipient(profile, built, config, out, sent, today, skip_invalid, blocked_by_records)
-               for profile in profiles]
+    feeds = [_RecipientFeed(profile, config, out, sent, today, skip_invalid) for profile in profiles]
+    unique = records.UniqueKeys()
+    record_findings: list[Finding] = []
+    try:
+        for outcome in convert(files, etree.tostring(header), workers):
+            clashes = unique.add(outcome.keys)
+            record_findings.extend(outcome.findings)
+            record_findings.extend(clashes)
+            if outcome.findings or clashes:
+                continue  # a record that cannot be built concerns every recipient
+            for xml in outcome.products:
+                product = _plain(xml)
+                record = (product.findtext("RecordReference") or "").strip()
+                for feed in feeds:
+                    feed.offer(outcome.file, record, product)
+        blocked_by_records = has_failures(record_findings) and not skip_invalid
+        results = [feed.finish(blocked_by_records) for feed in feeds]
+    finally:
+        for feed in feeds:
+            feed.writer.abort()  # nothing left behind when a run stops half-way
     written = [result.run for result in results if result.run.files]
     manifest = batch.write_manifest(out, sent, [r.run for r in results]) if written else None
     return RunResult(len(files), record_findings, results, manifest)
-
-
-def _build_once(files: Sequence[Path], header_xml: bytes, workers: int | None) -> tuple[list[_Built], list[Finding]]:
-    """Every record built and checked against the 3.0 schema once, whatever the recipients."""
-    unique = records.UniqueKeys()
-    built: list[_Built] = []
-    findings: list[Finding] = []
-    for outcome in convert(files, header_xml, workers):
-        clashes = unique.add(outcome.keys)
-        findings.extend(outcome.findings)
-        findings.extend(clashes)
-        if outcome.findings or clashes:
-            continue
-        for xml in outcome.products:
-            product = etree.fromstring(xml)
-            built.append(_Built(outcome.file, (product.findtext("{*}RecordReference") or "").strip(), xml))
-    return built, findings
 
 
 def _plain(xml: bytes) -> etree._Element:
@@ -116,48 +112,85 @@ def _plain(xml: bytes) -> etree._Element:
     return product
 
 
-def _for_recipient(profile: Profile, built: Sequence[_Built], config: Config, out: Path, sent: datetime.datetime,
-                   today: datetime.date, skip_invalid: bool, blocked_by_records: bool) -> RecipientResult:
-    checks = CombinedChecks((RuleChecks.from_mapping(profile.rule_severities(), today),
-                             ProfileRequirements.from_profile(profile)))
-    info = MessageInfo(file=str(out / profile.name), release=profile.release, tags=profile.tags,
-                       default_currency=config.default_currency, default_language=config.default_language,
-                       default_price_type=config.default_price_type)
-    header = _plain(etree.tostring(transform.recipient_header(profile, config, 1, sent)))
-    findings = [_for(profile, f, None) for f in checks.header(header, info)]
-    items: list[batch.Item] = []
-    keys = []
-    rejected: list[str] = []
-    out_of_scope = 0
-    for product_built in built:
-        product = _plain(product_built.xml)
-        if not transform.in_scope(product, profile):
-            out_of_scope += 1
-            continue
-        product = transform.apply_transforms(product, profile, today)
-        found, product_keys = checks.product(product, info)
-        keys.extend(product_keys)
-        found = [_for(profile, f, product_built.file) for f in found]
+class _RecipientFeed:
+    """One recipient during a run: its checks, its findings, and the writer of its files."""
+
+    def __init__(self, profile: Profile, config: Config, out: Path, sent: datetime.datetime,
+                 today: datetime.date, skip_invalid: bool):
+        self.profile = profile
+        self.config = config
+        self.today = today
+        self.skip_invalid = skip_invalid
+        self.checks = CombinedChecks((RuleChecks.from_mapping(profile.rule_severities(), today),
+                                      ProfileRequirements.from_profile(profile)))
+        self.info = MessageInfo(file=str(out / profile.name), release=profile.release, tags=profile.tags,
+                                default_currency=config.default_currency, default_language=config.default_language,
+                                default_price_type=config.default_price_type)
+        self.numbers = config.resolve(config.state) / "recipients" / profile.name
+        self.writer = batch.FeedWriter(profile, out / profile.name, config.sender_name, self._header_bytes, sent,
+                                       state.next_message_number(self.numbers))
+        self.sent = sent
+        # transforms that remove or recode elements can break the schema: check each product then
+        transforms = profile.section("transforms")
+        self.check_each = bool(transforms.get("drop") or transforms.get("map_codes") or transforms.get("identifiers"))
+        header = _plain(etree.tostring(transform.recipient_header(profile, config, 1, sent)))
+        self.findings = [_for(profile, f, None) for f in self.checks.header(header, self.info)]
+        self.blocked = has_failures(self.findings)
+        self.keys: list = []
+        self.rejected: list[str] = []
+        self.products = 0
+        self.out_of_scope = 0
+
+    def _header_bytes(self, number: int) -> bytes:
+        header = transform.recipient_header(self.profile, self.config, number, self.sent)
+        return etree.tostring(transform.to_tags(header, self.profile.release, self.profile.tags), encoding="utf-8")
+
+    def offer(self, file: str, record: str, product: etree._Element) -> None:
+        """Check one built product for this recipient and, when it passes, add it to the feed."""
+        if not transform.in_scope(product, self.profile):
+            self.out_of_scope += 1
+            return
+        product = transform.apply_transforms(product, self.profile, self.today)
+        found, keys = self.checks.product(product, self.info)
+        self.keys.extend(keys)
+        found = [_for(self.profile, f, file) for f in found]
+        xml = None
         try:
-            items.append(batch.Item(product_built.record,
-                                    transform.serialize_product(product, profile.release, profile.tags)))
+            xml = transform.serialize_product(product, self.profile.release, self.profile.tags,
+                                              validate=self.check_each or None)
         except transform.ConversionError as exc:
-            found.append(Finding(CONVERSION_RULE, CONVERSION_NAME, Severity.ERROR, f"{profile.name}: {exc}",
-                                 file=product_built.file, record=product_built.record))
-        findings.extend(found)
+            found.append(Finding(CONVERSION_RULE, CONVERSION_NAME, Severity.ERROR, f"{self.profile.name}: {exc}",
+                                 file=file, record=record))
+        self.findings.extend(found)
         if has_failures(found):
-            rejected.append(product_built.record)
-    message_findings = [_for(profile, f, None) for f in checks.message(keys, info)]
-    findings.extend(message_findings)
-    rejected.extend(f.record for f in message_findings if f.severity is Severity.ERROR and f.record)
-    header_failed = has_failures(f for f in findings if f.record is None)
-    run = batch.RecipientRun(profile.name, profile.version, profile.release, profile.tags,
-                             skipped=sorted(set(rejected)))
-    kept = [item for item in items if item.record not in set(rejected)]
-    run.blocked = blocked_by_records or header_failed or (bool(rejected) and not skip_invalid)
-    if not run.blocked and kept:
-        run.files = _write(profile, kept, config, out, sent)
-    return RecipientResult(profile, findings, run, len(kept), out_of_scope, sorted(set(rejected)))
+            self.rejected.append(record)
+            if not self.skip_invalid:
+                self._block()
+            return
+        if not self.blocked:
+            self.writer.add(batch.Item(record, xml))
+            self.products += 1
+
+    def _block(self) -> None:
+        if not self.blocked:
+            self.blocked = True
+            self.writer.abort()
+
+    def finish(self, blocked_by_records: bool) -> RecipientResult:
+        """Cross-product checks, then commit the files (or drop them when the feed is blocked)."""
+        message_findings = [_for(self.profile, f, None) for f in self.checks.message(self.keys, self.info)]
+        self.findings.extend(message_findings)
+        # products are already placed in files, so a cross-product error blocks even with skip_invalid
+        if blocked_by_records or has_failures(message_findings):
+            self._block()
+        run = batch.RecipientRun(self.profile.name, self.profile.version, self.profile.release, self.profile.tags,
+                                 skipped=sorted(set(self.rejected)), blocked=self.blocked)
+        if not self.blocked:
+            run.files = self.writer.commit()
+            if run.files:
+                state.save_message_number(self.numbers, run.files[-1].message_number)
+        return RecipientResult(self.profile, self.findings, run, 0 if self.blocked else self.products,
+                               self.out_of_scope, sorted(set(self.rejected)))
 
 
 def _for(profile: Profile, finding: Finding, file: str | None) -> Finding:
@@ -165,19 +198,3 @@ def _for(profile: Profile, finding: Finding, file: str | None) -> Finding:
     message = finding.message if finding.message.startswith(f"{profile.name}: ") else f"{profile.name}: {finding.message}"
     # lines point into the built product, not into the record file: the xpath says where
     return replace(finding, message=message, file=file or finding.file, line=None if file else finding.line)
-
-
-def _write(profile: Profile, items: list[batch.Item], config: Config, out: Path,
-           sent: datetime.datetime) -> list[batch.FeedFile]:
-    """Write the recipient's batches, numbering its messages on from its last run."""
-    numbers = config.resolve(config.state) / "recipients" / profile.name
-    first = state.next_message_number(numbers)
-
-    def header_for(number: int) -> bytes:
-        header = transform.recipient_header(profile, config, number, sent)
-        return etree.tostring(transform.to_tags(header, profile.release, profile.tags), encoding="utf-8")
-
-    files = batch.write_feed(items, profile=profile, folder=out / profile.name, sender=config.sender_name,
-                             header_for=header_for, utc=sent, first_number=first)
-    state.save_message_number(numbers, files[-1].message_number)
-    return files

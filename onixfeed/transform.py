@@ -223,19 +223,20 @@ def to_tags(element: etree._Element, release: str, tags: str) -> etree._Element:
     return result
 
 
-def serialize_product(product: etree._Element, release: str, tags: str) -> bytes:
+def serialize_product(product: etree._Element, release: str, tags: str, validate: bool | None = None) -> bytes:
     """One Product as bytes for a message of the given release and tag style.
 
     A product converted to another release is checked against that release's schema on its
     own, so a difference the element names do not show (a composite that moved) is named
-    here, for this product, instead of failing a whole file later.
+    here, for this product, instead of failing a whole file later. `validate` forces the
+    check (True) or skips it (False); None checks only when the release changes.
     """
     if release != "3.0":
         product = copy.deepcopy(product)
         upgrade_dates(product)
     check_release(product, release)
     xml = etree.tostring(to_tags(product, release, tags), encoding="utf-8")
-    if release != "3.0":
+    if validate or (validate is None and release != "3.0"):
         _check_alone(xml, product, release, tags)
     return xml
 

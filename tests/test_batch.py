@@ -118,6 +118,17 @@ def test_an_invalid_message_is_refused_before_anything_is_written(tmp_path):
     assert not (tmp_path / "out").exists()
 
 
+def test_writing_stops_with_a_clear_error_on_a_product_over_the_byte_limit(tmp_path):
+    products = items(3)
+    loaded = with_batch(tmp_path, f"batch:\n  max_bytes: {len(products[0].xml) + 1500}\n")
+    big = Item("rec-big", products[1].xml.replace(b"A Short History of Metadata", b"x" * 4000))
+    with pytest.raises(BatchError) as caught:
+        batch.write_feed([products[0], big, products[2]], profile=loaded, folder=tmp_path / "out", sender="S",
+                         header_for=header_for(loaded), utc=UTC)
+    assert "rec-big" in str(caught.value) and "shop" in str(caught.value)
+    assert not (tmp_path / "out").exists()  # the first file, already closed, is removed too
+
+
 @pytest.mark.parametrize("compression", ["gzip", "zip"])
 def test_compressed_files_hold_the_same_message(tmp_path, compression):
     loaded = with_batch(tmp_path, f"batch:\n  compression: {compression}\n")

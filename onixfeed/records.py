@@ -57,7 +57,7 @@ WORK_FIELDS = SHARED_FIELDS | {
     "copyright_year", "copyright_owner", "sales_rights", "formats",
 }
 CONTRIBUTOR_FIELDS = {
-    "role", "name", "names_before_key", "key_names", "names_after_key", "corporate_name",
+    "role", "sequence", "name", "names_before_key", "key_names", "names_after_key", "corporate_name",
     "biography", "orcid", "isni",
 }
 SERIES_FIELDS = {"title", "number"}
@@ -648,7 +648,7 @@ class _Reader:
                 else:
                     identifiers.append(("16", checked))
             found.append(model.Contributor(
-                sequence=index + 1,
+                sequence=self.integer(fields.get("sequence"), (*where, "sequence"), minimum=1) or index + 1,
                 roles=roles,
                 person_name=names["name"],
                 names_before_key=names["names_before_key"],

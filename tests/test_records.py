@@ -185,3 +185,9 @@ def test_missing_path_is_an_input_error(tmp_path):
 def test_every_rule_code_is_unique():
     assert len(set(records.RULES.values())) == len(records.RULES)
     assert all(code.startswith("RC") for code in records.RULES.values())
+
+
+def test_contributor_sequence_defaults_to_list_order(tmp_path):
+    text = MINIMAL + "contributors:\n  - {role: author, name: A B}\n  - {role: editor, name: C D, sequence: 5}\n"
+    record = read(tmp_path, text).record
+    assert [(c.sequence, c.roles) for c in record.contributors] == [(1, ("A01",)), (5, ("B01",))]

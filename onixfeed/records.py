@@ -912,7 +912,7 @@ def _orcid(value: str) -> str | None:
     compact = text.replace("-", "").upper()
     if not re.fullmatch(r"\d{15}[\dX]", compact) or _mod11_2(compact[:15]) != compact[15]:
         return None
-    return "-".join(compact[i:i + 4] for i in range(0, 16, 4))
+    return compact  # list 44: "in ONIX the hyphens should be omitted"
 
 
 def _isni(value: str) -> str | None:

@@ -45,7 +45,7 @@ def test_descriptive_detail_title_contributor_edition_extent_illustrations():
     rec = record(
         subtitle="Sub", series=model.Series("A Series", "7"), edition_number=1,
         contributors=(model.Contributor(1, ("A01",), "Ann Bee", "Ann", "Bee", biography=model.Text("Ann writes."),
-                                        identifiers=(("21", "0000-0002-1825-0097"),)),),
+                                        identifiers=(("21", "0000000218250097"),)),),
         languages=(("01", "eng"),), illustrations_note="7 B/W illustrations",
         ancillary_content=(model.AncillaryContent("01", 7),),
         subjects=(model.Subject("93", "JPS"), model.Subject("10", "POL011000", main=True)), audiences=("06",),

@@ -223,3 +223,20 @@ def test_missing_path_and_bad_config_exit_2(project):
 def test_a_folder_without_records_exits_2(project):
     (project / "empty").mkdir()
     assert run(project / "empty", "--out", project / "feeds").exit_code == 2
+
+
+def drop_product_identifier(product):
+    """A step that breaks the product (ProductIdentifier is required by the XSD)."""
+    product.remove(product.find("{*}ProductIdentifier"))
+
+
+def test_a_product_the_xsd_rejects_is_reported_and_not_written(project):
+    from onixfeed.config import load_config
+
+    config = load_config()
+    result = export_module.export([project / "records" / "russias-relations-with-kazakhstan.yaml"], project / "feeds", config,
+                                  step=drop_product_identifier)
+    assert result.feed is None and result.failed
+    assert {f.rule for f in result.findings} == {"XS001"}
+    assert all(f.record == "routledge." + SEED_ISBN for f in result.findings)
+    assert list((project / "feeds").iterdir()) == []

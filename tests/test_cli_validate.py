@@ -164,3 +164,64 @@ def test_a_zip_on_standard_input_exits_2():
         zipped.writestr("a.xml", VALID)
     result = run_process("-", input=buffer.getvalue())
     assert result.returncode == 2 and b"Traceback" not in result.stderr
+
+
+def run_on_terminal(*args, env):
+    """Run the command with standard output on a pseudo-terminal; return what it printed."""
+    import os
+    import pty
+
+    main, secondary = pty.openpty()
+    environment = {key: value for key, value in os.environ.items() if key != "NO_COLOR"}
+    environment.update(PYTHONPATH=str(ROOT), **env)
+    process = subprocess.Popen(
+        [sys.executable, "-c", "from onixfeed.cli import app; app()", "validate", *map(str, args)],
+        stdout=secondary,
+        stderr=subprocess.PIPE,
+        env=environment,
+    )
+    os.close(secondary)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(main, 4096)
+        except OSError:  # the terminal closes when the process ends
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    process.wait(timeout=120)
+    os.close(main)
+    return process.returncode, b"".join(chunks).decode()
+
+
+def test_colour_on_a_terminal_unless_no_color(feeds):
+    code, coloured = run_on_terminal(feeds / "bad.xml", env={})
+    assert code == 1 and "\033[31m" in coloured
+    code, plain = run_on_terminal(feeds / "bad.xml", env={"NO_COLOR": "1"})
+    assert code == 1 and "\033[" not in plain
+
+
+def test_progress_line_only_for_large_sources(monkeypatch):
+    import io
+
+    from onixfeed.cli import ProgressLine
+    from onixfeed.validate.inputs import Source
+
+    screen = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", screen)
+    progress = ProgressLine()
+    progress.INTERVAL = 3600  # so the throttle check below cannot depend on the machine's speed
+    progress(Source("small.xml", "small.xml", size=1000), 500, 1)
+    assert screen.getvalue() == ""
+    progress(Source("big.xml.gz", "big.xml.gz", size=ProgressLine.MIN_BYTES), 123_000_000, 4567)
+    assert "big.xml.gz" in screen.getvalue() and "4,567" in screen.getvalue()
+    progress(Source("-", None), 1, 1)  # throttled: drawn at most every INTERVAL seconds
+    assert "-:" not in screen.getvalue()
+    progress.clear()
+    assert screen.getvalue().endswith("\r\033[K")
+
+
+def test_no_progress_when_standard_error_is_not_a_terminal(feeds):
+    result = run_process(feeds / "good.xml")
+    assert result.returncode == 0 and result.stderr == b""

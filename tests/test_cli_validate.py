@@ -211,7 +211,7 @@ def test_progress_line_only_for_large_sources(monkeypatch):
     screen = io.StringIO()
     monkeypatch.setattr(sys, "stderr", screen)
     progress = ProgressLine()
-    progress.INTERVAL = 3600  # so the throttle check below cannot depend on the machine's speed
+    progress.INTERVAL, progress.last = 3600, float("-inf")  # draw now, then throttle whatever the machine speed
     progress(Source("small.xml", "small.xml", size=1000), 500, 1)
     assert screen.getvalue() == ""
     progress(Source("big.xml.gz", "big.xml.gz", size=ProgressLine.MIN_BYTES), 123_000_000, 4567)

@@ -219,6 +219,9 @@ def _record_of(product: etree._Element) -> str | None:
     return None
 
 
+_FRAME_NAMES = {"ONIXmessage": "ONIXMessage", "header": "Header", "product": "Product"}
+
+
 def _readable_xpath(element: etree._Element, product_number: int | None, release: str, tags: str) -> str:
     """/ONIXMessage/Product[12]/DescriptiveDetail/ProductForm, in reference names."""
     mapping = onix.short_to_reference(release) if tags == "short" else {}
@@ -226,7 +229,7 @@ def _readable_xpath(element: etree._Element, product_number: int | None, release
     node = element
     while node is not None:
         name = onix.local_name(node.tag)
-        label = mapping.get(name, name)
+        label = _FRAME_NAMES.get(name) or mapping.get(name, name)
         parent = node.getparent()
         if parent is not None and parent.getparent() is None and product_number is not None and label == "Product":
             label = f"Product[{product_number}]"
@@ -260,9 +263,10 @@ def validate_batch(plan: Plan, batch: Batch, validate: bool = True) -> Outcome:
         root = etree.fromstring(prefix + batch.data + closing, make_parser())
     except etree.XMLSyntaxError as error:
         line, column = error.position
-        last_line = document_line + batch.data.count(b"\n")
-        if (not batch.last and line > last_line) or (batch.index > 0 and line < document_line):
-            outcome.broken = True  # the error lies beyond this batch: an element left open
+        if not batch.last:
+            # The error may lie beyond this batch (an element or comment left open), or libxml2
+            # may place it by what follows: the main process parses on from here as one stream.
+            outcome.broken = True
         else:
             line = line + shift if batch.index > 0 else line
             outcome.syntax = Finding("XS000", messages.RULES["XS000"], Severity.ERROR,
@@ -270,8 +274,10 @@ def validate_batch(plan: Plan, batch: Batch, validate: bool = True) -> Outcome:
         return outcome
     elements = [child for child in root if isinstance(child.tag, str)]
     selectors = {rule.selector for rule in plan.unique} | {onix.PRODUCT[plan.tags]}
-    numbers: dict[int, int] = {}  # top-level position -> product number in the message
-    count = batch.first_product
+    # Top-level position -> product number within this batch; the main process adds the
+    # products of earlier batches (only the parser knows which products are top-level).
+    numbers: dict[int, int] = {}
+    count = 0
     for position, child in enumerate(elements[plan.prolog_elements:], plan.prolog_elements + 1):
         if onix.local_name(child.tag) in selectors:
             count += 1
@@ -491,7 +497,7 @@ def iter_stream(
             found: list[Finding] = []
             broken = outcome.broken
             if broken:
-                rest = (b.data for b in runner.abandon(batches))
+                rest = (b.data for b in runner.abandon())
                 syntax, data = _first_syntax_error(plan, batch, rest)
                 if syntax is None:
                     whole = replace(batch, data=data, last=True)
@@ -500,10 +506,10 @@ def iter_stream(
                     outcome = Outcome(batch.index, syntax=syntax)
             if outcome.syntax is not None:
                 found.append(outcome.syntax)
-            products += outcome.products
             if validate:
-                found.extend(outcome.schema)
+                found.extend(_renumbered(finding, products) for finding in outcome.schema)
                 for rule_name, line, key, record, xpath in outcome.unique:
+                    xpath = _renumbered_path(xpath, products)
                     rule = next(r for r in plan.unique if r.name == rule_name)
                     first = seen.setdefault((rule_name, key), line)
                     if first != line:
@@ -511,6 +517,7 @@ def iter_stream(
                 if outcome.stop_schema:
                     validate = False
                     runner.validate = False
+            products += outcome.products
             found.extend(outcome.checks)
             keys.extend(outcome.keys)
             found.sort(key=lambda f: (f.line or 0, f.column or 0))
@@ -528,6 +535,21 @@ def iter_stream(
         result.findings.extend(found)
         yield from found
     return result
+
+
+_PRODUCT_STEP = re.compile(r"^(/\w+/Product\[)(\d+)\]")
+
+
+def _renumbered_path(xpath: str | None, earlier: int) -> str | None:
+    """A batch's product number in an xpath made the product's number in the message."""
+    if not xpath or not earlier:
+        return xpath
+    return _PRODUCT_STEP.sub(lambda m: f"{m.group(1)}{int(m.group(2)) + earlier}]", xpath, count=1)
+
+
+def _renumbered(finding: Finding, earlier: int) -> Finding:
+    xpath = _renumbered_path(finding.xpath, earlier)
+    return finding if xpath == finding.xpath else replace(finding, xpath=xpath)
 
 
 def validate_stream(
@@ -558,19 +580,21 @@ class _Runner:
         self.validate = True
         self.pool = None
         self.pending: deque = deque()
+        self.unread: Iterator[Batch] = iter(())
 
     def run(self, batches: Iterator[Batch]) -> Iterator[tuple[Batch, Outcome]]:
         first = next(batches, None)
         if first is None:
             return
-        second = next(batches, None) if not first.last else None
+        second = None if first.last else next(batches, None)
+        self.unread = _prepend(first, second, batches) if second is not None else iter([first])
         if self.jobs == 1 or second is None:
-            for batch in (first,) if second is None else _prepend(first, second, batches):
+            for batch in self.unread:
                 yield batch, validate_batch(self.plan, batch, self.validate)
             return
         context = multiprocessing.get_context("fork")
         self.pool = context.Pool(self.jobs, initializer=_start_worker, initargs=(self.plan,))
-        for batch in _prepend(first, second, batches):
+        for batch in self.unread:
             self.pending.append((batch, self.pool.apply_async(_validate_in_worker, (batch, self.validate))))
             while len(self.pending) >= self.jobs * IN_FLIGHT_PER_JOB:
                 batch_done, waiting = self.pending.popleft()
@@ -579,11 +603,11 @@ class _Runner:
             batch_done, waiting = self.pending.popleft()
             yield batch_done, waiting.get()
 
-    def abandon(self, batches: Iterator[Batch]) -> Iterator[Batch]:
+    def abandon(self) -> Iterator[Batch]:
         """The batches not yet handed back (in flight, then unread), dropping their work."""
         while self.pending:
             yield self.pending.popleft()[0]
-        yield from batches
+        yield from self.unread
 
     def close(self) -> None:
         if self.pool is not None:

@@ -187,7 +187,8 @@ def empty(rng, root):
 def repeat_record_reference(rng, root):
     products = _products(root)
     if len(products) < 2:
-        products[0].addnext(copy.deepcopy(products[0]))
+        if products:
+            products[0].addnext(copy.deepcopy(products[0]))
         return
     source, target = rng.sample(products, 2)
     if len(source) and len(target):
@@ -196,6 +197,8 @@ def repeat_record_reference(rng, root):
 
 def add_product(rng, root):
     products = _products(root)
+    if not products:
+        return
     clone = copy.deepcopy(rng.choice(products))
     if len(clone):
         clone[0].text = f"mutant-{rng.randrange(10**6)}"

@@ -1,0 +1,203 @@
+"""The streaming validation engine: flavours, findings, cross-product keys, broken XML, checks."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import re
+
+import pytest
+from lxml import etree
+
+from bench.generate import message_bytes
+from onixfeed import validate as library
+from onixfeed.findings import Finding, Severity
+from onixfeed.validate import engine
+from onixfeed.validate.checks import Key
+from onixfeed.validate.split import ProductSplitter
+
+
+def run(data: bytes, jobs: int = 1, batch_bytes: int = 1, **options) -> engine.FileResult:
+    return engine.validate_stream(io.BytesIO(data), "message.xml", jobs=jobs, batch_bytes=batch_bytes, **options)
+
+
+def line_of(data: bytes, needle: bytes, occurrence: int = 1) -> int:
+    at = -1
+    for _ in range(occurrence):
+        at = data.index(needle, at + 1)
+    return data.count(b"\n", 0, at) + 1
+
+
+def bad_form(data: bytes, count: int = 1) -> bytes:
+    """The first `count` ProductForm codes replaced by BX, which list 150 does not hold."""
+    return re.sub(rb"<ProductForm>\w+<", b"<ProductForm>BX<", data, count=count)
+
+
+def rules(result: engine.FileResult) -> list[tuple[str, int]]:
+    return [(finding.rule, finding.line) for finding in result.findings]
+
+
+@pytest.mark.parametrize(
+    "options, release, tags",
+    [({}, "3.0", "reference"), ({"tags": "short"}, "3.0", "short"), ({"release": "3.1"}, "3.1", "reference"),
+     ({"release": "3.1", "tags": "short"}, "3.1", "short")],
+)
+def test_valid_messages_of_each_flavour_pass(options, release, tags):
+    result = run(message_bytes(3, seed=5, **options))
+    assert (result.release, result.tags, result.products, result.findings) == (release, tags, 3, [])
+    assert result.valid
+
+
+def test_a_message_without_namespace_is_validated_as_the_official_one():
+    data = message_bytes(2, seed=6, namespace=False)
+    assert run(data).findings == []
+    broken = bad_form(data)
+    assert [f.rule for f in run(broken).findings] == ["XS002"]
+
+
+def test_the_old_www_namespace_fails_once_at_the_root():
+    data = message_bytes(3, seed=7).replace(b"http://ns.editeur.org/onix/3.0/reference",
+                                           b"http://www.editeur.org/onix/3.0/reference")
+    assert rules(run(data)) == [("XS006", 2)]
+
+
+def test_a_code_list_error_names_product_line_and_path():
+    data = message_bytes(3, seed=8)
+    data = bad_form(data, 2)
+    result = run(data)
+    assert [(f.rule, f.line, f.record, f.xpath) for f in result.findings] == [
+        ("XS002", line_of(data, b"<ProductForm>BX"), "com.example.onixfeed.000000001",
+         "/ONIXMessage/Product[1]/DescriptiveDetail/ProductForm"),
+        ("XS002", line_of(data, b"<ProductForm>BX", 2), "com.example.onixfeed.000000002",
+         "/ONIXMessage/Product[2]/DescriptiveDetail/ProductForm"),
+    ]
+    assert "150" in result.findings[0].message and "BC" in result.findings[0].message
+    assert not result.valid
+
+
+def test_a_misplaced_element_is_xs001_and_a_bad_attribute_xs004():
+    data = message_bytes(2, seed=9)
+    data = data.replace(b"<NotificationType>03</NotificationType>", b"", 1)
+    at = data.rindex(b'<Text textformat="05">')  # in product 2: libxml2 leaves product 1 at its first error
+    data = data[:at] + b'<Text textformat="05" colour="red">' + data[at + len(b'<Text textformat="05">'):]
+    found = rules(run(data))
+    assert ("XS001", line_of(data, b"<RecordSourceType>")) in found
+    assert ("XS004", line_of(data, b'colour="red"')) in found
+
+
+def test_a_record_reference_used_twice_across_batches_is_xs005_at_the_later_product():
+    data = message_bytes(4, seed=10)
+    data = data.replace(b"com.example.onixfeed.000000004", b"com.example.onixfeed.000000002")
+    result = run(data)
+    assert rules(result) == [("XS005", line_of(data, b"<Product>", 4))]
+    assert result.findings[0].record == "com.example.onixfeed.000000002"
+    assert result.findings[0].xpath == "/ONIXMessage/Product[4]"
+
+
+def test_a_missing_header_stops_validation_like_libxml2():
+    data = message_bytes(3, seed=11)
+    data = re.sub(rb"  <Header>.*?</Header>\n", b"", data, flags=re.S)
+    data = bad_form(data, 0)
+    assert rules(run(data)) == [("XS001", line_of(data, b"<Product>"))]
+
+
+def test_xml_broken_in_a_later_product_is_xs000_at_its_line_and_ends_the_findings():
+    data = message_bytes(4, seed=12)
+    data = bad_form(data)
+    cut = data.index(b"</DescriptiveDetail>", data.index(b"000000003"))
+    data = data[:cut] + data[cut + len(b"</DescriptiveDetail>"):]  # an end tag lost in product 3
+    oracle = None
+    try:
+        etree.fromstring(data)
+    except etree.XMLSyntaxError as error:
+        oracle = error.position[0]
+    result = run(data)
+    assert [f.rule for f in result.findings] == ["XS002", "XS000"]
+    assert result.findings[-1].line == oracle
+
+
+def test_an_empty_stream_is_not_well_formed():
+    assert [f.rule for f in run(b"").findings] == ["XS000"]
+
+
+def test_comments_and_cdata_holding_product_end_tags_do_not_cut_a_product():
+    data = message_bytes(3, seed=13)
+    data = data.replace(b"<NotificationType>", b"<!-- </Product> --><NotificationType>", 1)
+    data = data.replace(b"<Subtitle>", b"<Subtitle><![CDATA[</Product>]]>", 1)
+    result = run(data)
+    assert result.findings == [] and result.products == 3
+
+
+def test_utf16_messages_are_validated_with_their_lines():
+    text = bad_form(message_bytes(2, seed=14)).decode("utf-8").replace('encoding="UTF-8"', 'encoding="UTF-16"')
+    result = run(text.encode("utf-16"))
+    assert rules(result) == [("XS002", line_of(text.encode("utf-8"), b"<ProductForm>BX"))]
+
+
+def test_worker_processes_find_the_same_as_one_process():
+    data = message_bytes(12, seed=15)
+    data = bad_form(data, 5)
+    data = data.replace(b"com.example.onixfeed.000000011", b"com.example.onixfeed.000000001")
+    assert run(data, jobs=2, batch_bytes=20_000).findings == run(data, jobs=1).findings
+
+
+class RecordingChecks:
+    """A Checks that reports each product's first element, and each key once seen twice."""
+
+    def header(self, header, message):
+        return [Finding("T001", "header-seen", Severity.INFO, header.tag, message.file, header.sourceline)]
+
+    def product(self, product, message):
+        first = product[0]
+        found = [Finding("T002", "product-seen", Severity.INFO, first.tag, message.file, first.sourceline)]
+        return found, [Key("ProductForm", product.findtext("DescriptiveDetail/ProductForm"), product.sourceline, None)]
+
+    def message(self, keys, message):
+        return [Finding("T003", "keys", Severity.INFO, str(len(keys)), message.file, keys[-1].line)]
+
+
+@pytest.mark.parametrize("tags", ["reference", "short"])
+def test_checks_see_reference_names_without_namespace_and_report_true_lines(tags):
+    data = message_bytes(3, seed=16, tags=tags)
+    result = run(data, checks=RecordingChecks())
+    root = "ONIXMessage" if tags == "reference" else "ONIXmessage"
+    product = b"<Product>" if tags == "reference" else b"<product>"
+    assert [(f.rule, f.message) for f in result.findings] == [
+        ("T001", "Header"), ("T002", "RecordReference"), ("T002", "RecordReference"), ("T002", "RecordReference"),
+        ("T003", "3"),
+    ]
+    assert [f.line for f in result.findings if f.rule == "T002"] == [
+        line_of(data, product, n) + 1 for n in (1, 2, 3)
+    ]
+    assert result.findings[-1].line == line_of(data, product, 3)
+    assert root.encode() in data
+
+
+def test_progress_reports_growing_byte_counts():
+    seen = []
+    run(message_bytes(5, seed=17), progress=lambda done, products: seen.append((done, products)))
+    assert seen and seen == sorted(seen) and seen[-1][1] == 5
+
+
+def test_the_splitter_cuts_whole_products_that_rebuild_the_file():
+    data = message_bytes(7, seed=18)
+    splitter = ProductSplitter(io.BytesIO(data), batch_bytes=30_000, block_size=4096)
+    prolog = splitter.prolog()
+    batches = list(splitter.batches(prolog.product_tag))
+    assert prolog.data + b"".join(batch.data for batch in batches) == data
+    assert len(batches) > 1 and batches[-1].last and sum(b.products for b in batches) == 7
+    for batch in batches:
+        assert batch.data.startswith(b"<Product>")
+        assert batch.line == data.count(b"\n", 0, batch.offset) + 1
+
+
+def test_library_verbs_read_paths_and_gzip(tmp_path):
+    good = tmp_path / "good.xml"
+    good.write_bytes(message_bytes(2, seed=19))
+    bad = tmp_path / "bad.xml.gz"
+    bad.write_bytes(gzip.compress(bad_form(message_bytes(2, seed=20))))
+    assert library.validate(good) == [] and library.is_valid(good)
+    assert [f.rule for f in library.validate(bad)] == ["XS002"] and not library.is_valid(bad)
+    assert [f.rule for f in library.iter_findings(tmp_path)] == ["XS002"]
+    per_file = library.results(tmp_path)
+    assert sorted((r.products, r.valid, r.release) for r in per_file) == [(2, False, "3.0"), (2, True, "3.0")]

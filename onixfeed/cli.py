@@ -74,6 +74,7 @@ def validate_command(
     max_findings: int = typer.Option(None, "--max-findings", min=0, help="Report at most N findings (all are still counted)."),
     jobs: int = typer.Option(None, "--jobs", "-j", min=1, help="Worker processes (default: every core; 1: none)."),
     output: str = typer.Option(None, "--output", "-o", help="Write the report to this file instead of standard output."),
+    no_rules: bool = typer.Option(False, "--no-rules", help="Skip onixfeed's native rules (`onixfeed rules`): the schema and a profile's requirements only."),
     profile_name: str = typer.Option(None, "--profile", "-p", help="Also apply a recipient profile: its rule severities and requirements (see `onixfeed profiles list`)."),
 ) -> None:
     """Validate ONIX files against the official schema and report what is wrong, where.
@@ -91,10 +92,20 @@ def validate_command(
     if fail_on not in FAIL_ON_LEVELS:
         fail(f"--fail-on {fail_on!r}: expected one of {', '.join(FAIL_ON_LEVELS)}")
     checks = None  # the engine's own default; rule and profile options build Checks here
-    if profile_name:
+    if profile_name and no_rules:
+        from onixfeed import profile as profiles
+        from onixfeed.validate.requirements import ProfileRequirements
+
+        checks = guarded(lambda: ProfileRequirements.from_profile(profiles.load(profile_name)))
+    elif profile_name:
         from onixfeed.validate.requirements import profile_checks
 
         checks = guarded(lambda: profile_checks(profile_name))
+    elif not no_rules:
+        from onixfeed.validate.rules import RuleChecks, default_severities
+
+        guarded(default_severities)  # a broken base profile is exit 2 here, not in a worker
+        checks = RuleChecks()
     progress = ProgressLine() if sys.stderr.isatty() else None
     try:
         results = guarded(lambda: list(iter_results(paths, jobs=jobs, checks=checks, progress=progress)))
@@ -305,6 +316,27 @@ def export_to_recipients(names: str, sources: list[str], target, config, skip_in
     if run.manifest is not None:
         typer.echo(f"manifest: {run.manifest}", err=True)
     raise typer.Exit(exit_code(f for r in results for f in r.findings))
+
+
+@app.command("rules")
+def rules_command(
+    code: str = typer.Argument(None, metavar="[CODE]", help="Explain one rule: what it checks, why, a passing and a failing example."),
+) -> None:
+    """List the native rules (code, name, family, default severity, summary), or explain one."""
+    from onixfeed.validate import rules
+
+    if code is None:
+        listing = guarded(lambda: [(rule, rules.default_severities().get(rule.code, "off")) for rule in rules.registry()])
+        for rule, level in listing:
+            typer.echo(f"{rule.code}  {rule.name:<38} {rule.family:<24} {level:<8} {rule.summary}")
+        return
+    rule = guarded(lambda: rules.find_rule(code))
+    level = guarded(lambda: rules.default_severities().get(rule.code, "off"))
+    typer.echo(f"{rule.code} {rule.name}: {rule.summary}")
+    typer.echo(f"family: {rule.family}; default severity: {level} (base profile onix-3.0); runs on: {rule.scope}")
+    for section, text in rule.sections.items():
+        typer.echo(f"\n{section}:")
+        typer.echo("\n".join(f"    {line}" if line else "" for line in text.splitlines()))
 
 
 def main() -> None:  # pragma: no cover - console entry point alias

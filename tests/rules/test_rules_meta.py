@@ -134,3 +134,11 @@ def test_a_crashing_rule_becomes_a_finding_not_an_exception(monkeypatch):
     checks = RuleChecks.from_mapping({rule.code: "error"}, today=TODAY)
     findings, _ = checks.product(etree.fromstring("<Product/>"), MessageInfo("f.xml", "3.0", "reference"))
     assert [f.rule for f in findings] == ["RL001"]
+
+
+def test_rules_skip_release_2_1_messages():
+    product = etree.fromstring("<Product><NotificationType>03</NotificationType></Product>")
+    checks = RuleChecks.from_mapping({"NT001": "error"}, today=TODAY)
+    modern, _ = checks.product(product, MessageInfo("f.xml", "3.0", "reference"))
+    legacy, _ = checks.product(product, MessageInfo("f.xml", "2.1", "reference"))
+    assert ([f.rule for f in modern], legacy) == (["NT001", "NT001"], [])

@@ -70,6 +70,8 @@ FAMILIES = {
     "RL": "rule engine",
 }
 SCOPES = ("product", "header", "message")
+# The rules are written against the ONIX 3 model; a 2.1 message has other blocks and names.
+RELEASES = frozenset({"3.0", "3.1"})
 SECTIONS = ("Checks", "Why", "Pass", "Fail")
 BASE_PROFILE = Path(__file__).resolve().parents[2] / "profiles" / "onix-3.0.yaml"
 
@@ -238,6 +240,8 @@ class RuleChecks:
         return Context(message, self.today or datetime.date.today())
 
     def header(self, header: etree._Element, message: MessageInfo) -> list[Finding]:
+        if message.release not in RELEASES:
+            return []
         context = self._context(message)
         findings: list[Finding] = []
         for rule, severity in self._active("header"):
@@ -245,6 +249,8 @@ class RuleChecks:
         return findings
 
     def product(self, product: etree._Element, message: MessageInfo) -> tuple[list[Finding], list[Key]]:
+        if message.release not in RELEASES:
+            return [], []
         context = self._context(message)
         record = (product.findtext("RecordReference") or "").strip() or None
         findings: list[Finding] = []
@@ -259,6 +265,8 @@ class RuleChecks:
         return findings, keys
 
     def message(self, keys: Sequence[Key], message: MessageInfo) -> list[Finding]:
+        if message.release not in RELEASES:
+            return []
         context = self._context(message)
         findings: list[Finding] = []
         for rule, severity in self._active("message"):

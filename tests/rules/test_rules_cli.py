@@ -1,0 +1,53 @@
+"""`onixfeed rules` and the native rules inside `onixfeed validate` (on by default, --no-rules)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from onixfeed.cli import app
+from onixfeed.validate.rules import registry
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+runner = CliRunner()
+
+
+def test_rules_lists_every_rule_with_its_default_severity():
+    result = runner.invoke(app, ["rules"])
+    assert result.exit_code == 0
+    rows = {line.split()[0]: line.split() for line in result.output.splitlines() if line.strip()}
+    assert set(rows) == {rule.code for rule in registry()}
+    assert rows["ID001"][1] == "isbn13-invalid" and "error" in rows["ID001"]
+    assert "warning" in rows["BP001"]
+
+
+def test_rules_code_explains_one_rule_with_its_sections():
+    result = runner.invoke(app, ["rules", "dt001"])
+    assert result.exit_code == 0
+    assert result.output.startswith("DT001 date-format-mismatch")
+    for section in ("Checks:", "Why:", "Pass:", "Fail:"):
+        assert section in result.output
+
+
+def test_rules_unknown_code_is_a_usage_error():
+    result = runner.invoke(app, ["rules", "ZZ999"])
+    assert result.exit_code == 2
+
+
+def _rule_codes(args: list[str]) -> tuple[int, list[str]]:
+    result = runner.invoke(app, ["validate", str(FIXTURES / "isbn13-wrong-check-digit.xml"), "-j", "1", "-f", "json",
+                                 *args])
+    findings = json.loads(result.output)["findings"]
+    return result.exit_code, [finding["rule"] for finding in findings]
+
+
+def test_validate_runs_the_rules_by_default():
+    code, rules = _rule_codes([])
+    assert (code, rules) == (1, ["ID001"])
+
+
+def test_validate_no_rules_leaves_only_the_schema():
+    code, rules = _rule_codes(["--no-rules"])
+    assert (code, rules) == (0, [])

@@ -1,10 +1,11 @@
-"""A Price has an amount of zero instead of an unpriced-item code.
+"""A Price has an amount of zero (or less) instead of an unpriced-item code.
 
 Checks:
-    No <PriceAmount> is zero. A free product is sent with <UnpricedItemType> 01 (free of
-    charge, list 57) in place of the amount, and a product without a price yet with
-    <UnpricedItemType> 02 (price to be announced). EDItEUR's strict schema does not
-    assert this, so the base profile reports it as a warning.
+    No <PriceAmount> is zero (or negative). A free product is sent with
+    <UnpricedItemType> 01 (free of charge, list 57) in place of the amount, and a product
+    without a price yet with <UnpricedItemType> 02 (price to be announced). EDItEUR's
+    schemas type PriceAmount as a strictly positive decimal, so they reject it too; this
+    rule says what to send instead.
 
 Why:
     Retailers read a zero amount as a data error, or sell the book for nothing; the
@@ -31,6 +32,6 @@ NAME = "zero-price"
 def check(product, context) -> Iterator[Hit]:
     for price in prices(product):
         value = amount(price, "PriceAmount")
-        if value is not None and value == 0:
-            yield Hit("<PriceAmount> is zero: use <UnpricedItemType> 01 (free of charge) or 02 (price to be "
+        if value is not None and value <= 0:
+            yield Hit(f"<PriceAmount> is {value}: use <UnpricedItemType> 01 (free of charge) or 02 (price to be "
                       "announced) instead of an amount", price.find("PriceAmount"))

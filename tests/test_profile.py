@@ -49,6 +49,7 @@ def test_every_built_in_requirement_and_recipient_fact_carries_a_source():
 def test_the_rules_registry_reads_its_default_severities_through_the_profile_loader():
     from onixfeed.validate import rules
 
+    rules.default_severities.cache_clear()  # read the file as it is now
     assert rules.default_severities() == profile.load("onix-3.0").rule_severities()
 
 

@@ -87,7 +87,31 @@ class Profile:
         return dict(self.section("rules"))
 
     def requirements(self) -> tuple[Requirement, ...]:
-        return tuple(_requirement(item) for item in self.data.get("require", []) if item.get("severity") != "off")
+        """The `require:` list, plus what the `header:` and `notification:` settings ask of a message."""
+        listed = [_requirement(item) for item in self.data.get("require", []) if item.get("severity") != "off"]
+        taken = {requirement.id for requirement in listed}
+        return tuple(listed + [r for r in self._implied() if r.id not in taken])
+
+    def _implied(self) -> list[Requirement]:
+        def source(key: str) -> str:
+            origin = self.origins.get(key)
+            return (origin.comment or f"{origin.file}:{origin.line}") if origin else self.path.name
+
+        implied = []
+        header = self.section("header")
+        if header.get("sender_name"):
+            implied.append(Requirement("header-sender-name", "Sender/SenderName", "the Header must carry <SenderName>",
+                                       source("header.sender_name"), scope="header", min_count=1))
+        if header.get("sent_date_time") == "date-time":
+            implied.append(Requirement("header-sent-date-time", "SentDateTime",
+                                       "<SentDateTime> must include a time (YYYYMMDDThhmm)",
+                                       source("header.sent_date_time"), scope="header", pattern=r"\d{8}T\d{4}.*"))
+        allowed = self.section("notification").get("allowed")
+        if allowed:
+            implied.append(Requirement("notification-type", "NotificationType",
+                                       f"<NotificationType> must be {', '.join(allowed)}",
+                                       source("notification.allowed"), codes=tuple(allowed)))
+        return implied
 
 
 # --- where profiles live ---------------------------------------------------------------
@@ -367,13 +391,20 @@ def _rules(checker: _Checker, node, key, dotted) -> dict[str, str]:
     known = known_rule_codes()
     result = {}
     for code, level in value.items():
-        if str(code) not in known:
+        if str(code) not in known and not is_strict_code(str(code)):
             checker.fail(value, code, f"{dotted}.{code}", "unknown rule code (`onixfeed rules` lists them)")
         if str(level) not in RULE_LEVELS:
             checker.fail(value, code, f"{dotted}.{code}", f"{level!r} is not one of {', '.join(RULE_LEVELS)}")
         checker.note(value, code, f"{dotted}.{code}")
         result[str(code)] = str(level)
     return result
+
+
+def is_strict_code(code: str) -> bool:
+    """Codes of EDItEUR strict-XSD findings (SX, SX000, SX_<assertion id>): `validate --strict-xsd`."""
+    from onixfeed.validate.strict import is_strict_code as strict_code
+
+    return strict_code(code)
 
 
 def known_rule_codes() -> set[str]:

@@ -168,3 +168,11 @@ def test_the_readme_example_profile_loads(tmp_path):
     loaded = profile.load(path)
     assert (loaded.release, loaded.tags, loaded.version) == ("3.1", "short", "2")
     assert [r.when for r in loaded.requirements() if r.id == "one-language"] == ["DescriptiveDetail/ProductForm = 'ED'"]
+
+
+def test_header_and_notification_settings_become_requirements_with_their_source():
+    implied = {r.id: r for r in profile.load("google-play-books").requirements()}
+    assert implied["header-sender-name"].scope == "header" and implied["header-sender-name"].min_count == 1
+    assert implied["notification-type"].codes == ("01", "02", "03", "05")
+    assert "answer/6374180" in implied["header-sent-date-time"].source
+    assert not {"header-sender-name", "notification-type"} & {r.id for r in profile.load("onix-3.0").requirements()}

@@ -13,11 +13,12 @@ WORDS = (
     "stone forest voice shadow promise secret summer harbour kingdom daughter engine storm salt "
     "empire music glass village doctor orchard border mirror lantern thunder archive tide"
 ).split()
-FORMS = [("BB", "B102"), ("BC", "B105"), ("BC", "B106"), ("ED", "E101"), ("BB", "B116")]
+FORMS = [("BB", None), ("BC", "B105"), ("BC", "B106"), ("ED", "E101"), ("BC", "B116")]
 ROLES = ["A01", "A01", "A12", "B01", "B06", "A24"]
 THEMA = ["FBA", "FFP", "FYT", "DNB", "NHB", "JBSF", "YFH", "WBA", "QRAB", "PDZ"]
 BISAC = ["FIC022000", "FIC019000", "HIS037080", "BIO000000", "JUV037000", "CKB101000"]
 COUNTRIES = "AT BE CY FI FR DE ES GR IE IT LU MT NL PT SI SK"
+VERSION = 2  # bump when the output changes: bench data files carry it in their names
 NAMES = [("Maria", "Lindqvist"), ("Tomas", "Okafor"), ("Ana", "Ribeiro"), ("Kenji", "Watanabe"),
          ("Claire", "Dubois"), ("Samuel", "Achterberg"), ("Leila", "Haddad"), ("Oskar", "Nilsen")]
 
@@ -27,6 +28,16 @@ def isbn13(number: int) -> str:
     body = f"9781{number % 100_000_000:08d}"
     total = sum(int(digit) * (3 if i % 2 else 1) for i, digit in enumerate(body))
     return body + str((10 - total % 10) % 10)
+
+
+def isni(number: int) -> str:
+    """A valid ISNI (ISO 7064 MOD 11-2 check character) for a number."""
+    body = f"000000012{number % 10**6:06d}"  # below the ORCID block (0000 0001 5...)
+    total = 0
+    for digit in body:
+        total = (total + int(digit)) * 2
+    check = (12 - total % 11) % 11
+    return body + ("X" if check == 10 else str(check))
 
 
 def _sentence(rng: random.Random, words: int) -> str:
@@ -45,7 +56,7 @@ def _contributor(rng: random.Random, sequence: int) -> str:
         <ContributorRole>{rng.choice(ROLES)}</ContributorRole>
         <NameIdentifier>
           <NameIDType>16</NameIDType>
-          <IDValue>000000012147913{rng.randrange(10)}</IDValue>
+          <IDValue>{isni(rng.randrange(10**8))}</IDValue>
         </NameIdentifier>
         <NamesBeforeKey>{first}</NamesBeforeKey>
         <KeyNames>{last}</KeyNames>
@@ -64,16 +75,18 @@ def _subject(scheme: str, code: str, main: bool) -> str:
 
 def _price(rng: random.Random, kind: str, currency: str, countries: str) -> str:
     amount = f"{rng.randrange(499, 4999) / 100:.2f}"
-    return f"""          <Price>
-            <PriceType>{kind}</PriceType>
-            <PriceStatus>02</PriceStatus>
-            <PriceAmount>{amount}</PriceAmount>
-            <Tax>
+    # Only tax-inclusive prices (list 58: 02) carry tax detail.
+    tax = f"""            <Tax>
               <TaxType>01</TaxType>
               <TaxRateCode>{rng.choice("SZR")}</TaxRateCode>
               <TaxRatePercent>{rng.choice(["0.0", "5.5", "7.0", "20.0"])}</TaxRatePercent>
             </Tax>
-            <CurrencyCode>{currency}</CurrencyCode>
+""" if kind == "02" else ""
+    return f"""          <Price>
+            <PriceType>{kind}</PriceType>
+            <PriceStatus>02</PriceStatus>
+            <PriceAmount>{amount}</PriceAmount>
+{tax}            <CurrencyCode>{currency}</CurrencyCode>
             <Territory>
               <CountriesIncluded>{countries}</CountriesIncluded>
             </Territory>
@@ -85,11 +98,26 @@ def product(rng: random.Random, number: int) -> str:
     """One rich Product (about 12 KB): identifiers, titles, contributors, texts, supply."""
     form, detail = rng.choice(FORMS)
     isbn = isbn13(number)
+    digital = form.startswith("E")
+    detail = f"      <ProductFormDetail>{detail}</ProductFormDetail>\n" if detail else ""
+    measures = "" if digital else f"""      <Measure>
+        <MeasureType>01</MeasureType>
+        <Measurement>{rng.randrange(170, 260)}</Measurement>
+        <MeasureUnitCode>mm</MeasureUnitCode>
+      </Measure>
+      <Measure>
+        <MeasureType>02</MeasureType>
+        <Measurement>{rng.randrange(110, 190)}</Measurement>
+        <MeasureUnitCode>mm</MeasureUnitCode>
+      </Measure>
+      <CountryOfManufacture>GB</CountryOfManufacture>
+"""
+    pack = "" if digital else f"        <PackQuantity>{rng.randrange(1, 40)}</PackQuantity>\n"
     title = " ".join(rng.choice(WORDS).capitalize() for _ in range(rng.randrange(2, 5)))
     contributors = "".join(_contributor(rng, i + 1) for i in range(rng.randrange(2, 4)))
     subjects = _subject("93", rng.choice(THEMA), True) + _subject("10", rng.choice(BISAC), True)
     subjects += "".join(_subject("93", rng.choice(THEMA), False) for _ in range(rng.randrange(2, 6)))
-    year = rng.randrange(1990, 2030)
+    year = rng.randrange(1990, 2026)
     texts = "".join(f"""      <TextContent>
         <TextType>{kind}</TextType>
         <ContentAudience>00</ContentAudience>
@@ -113,19 +141,7 @@ def product(rng: random.Random, number: int) -> str:
     <DescriptiveDetail>
       <ProductComposition>00</ProductComposition>
       <ProductForm>{form}</ProductForm>
-      <ProductFormDetail>{detail}</ProductFormDetail>
-      <Measure>
-        <MeasureType>01</MeasureType>
-        <Measurement>{rng.randrange(170, 260)}</Measurement>
-        <MeasureUnitCode>mm</MeasureUnitCode>
-      </Measure>
-      <Measure>
-        <MeasureType>02</MeasureType>
-        <Measurement>{rng.randrange(110, 190)}</Measurement>
-        <MeasureUnitCode>mm</MeasureUnitCode>
-      </Measure>
-      <CountryOfManufacture>GB</CountryOfManufacture>
-      <NoCollection/>
+{detail}{measures}      <NoCollection/>
       <TitleDetail>
         <TitleType>01</TitleType>
         <TitleElement>
@@ -217,8 +233,7 @@ def product(rng: random.Random, number: int) -> str:
         <Stock>
           <OnHand>{rng.randrange(0, 5000)}</OnHand>
         </Stock>
-        <PackQuantity>{rng.randrange(1, 40)}</PackQuantity>
-{prices}      </SupplyDetail>
+{pack}{prices}      </SupplyDetail>
     </ProductSupply>
   </Product>
 """

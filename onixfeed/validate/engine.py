@@ -171,6 +171,19 @@ def read_root(prolog: bytes) -> RootInfo | None:
     return None
 
 
+def _only_root_open(prolog: bytes) -> bool:
+    """True when the bytes before a Product start tag leave only the root element open, so
+    that Product is a child of the root (not, say, inside a damaged Header)."""
+    root = read_root(prolog)
+    if root is None:
+        return False
+    try:
+        etree.fromstring(prolog + b"\n</" + root.qname + b">", make_parser())
+    except etree.XMLSyntaxError:
+        return False
+    return True
+
+
 def _message_info(name: str, flavour: onix.Flavour, header: etree._Element | None) -> MessageInfo:
     def text(tag: str) -> str | None:
         found = header.find(tag) if header is not None else None
@@ -451,7 +464,7 @@ def iter_stream(
     jobs = jobs or os.cpu_count() or 1
     result = FileResult(name)
     splitter = ProductSplitter(stream, batch_bytes, BATCH_LINES)
-    prolog = splitter.prolog()
+    prolog = splitter.prolog(_only_root_open)
     if prolog.whole and not ascii_compatible(prolog.data[:4]):
         utf8, problem = _as_utf8(prolog.data)
         if problem is None:

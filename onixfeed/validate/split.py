@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import BinaryIO, Iterator
+from typing import BinaryIO, Callable, Iterator
 
 BLOCK_SIZE = 1 << 22
 _PRODUCT_START = re.compile(rb"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>|<(Product|product)[\s/>]", re.S)
@@ -77,8 +77,9 @@ class ProductSplitter:
         self._buffer += block
         return True
 
-    def prolog(self) -> Prolog:
-        """Read up to the first top-level Product start tag."""
+    def prolog(self, accept: Callable[[bytes], bool] = lambda prolog: True) -> Prolog:
+        """Read up to the first top-level Product start tag: the first `<Product` for which
+        `accept(bytes before it)` holds (the caller checks that only the root is open)."""
         searched = 0
         while True:
             if not self._buffer and not self._read():
@@ -88,7 +89,7 @@ class ProductSplitter:
                     pass
                 return Prolog(self._buffer, None, True)
             for match in _PRODUCT_START.finditer(self._buffer, searched):
-                if match.group(1) is not None:
+                if match.group(1) is not None and accept(self._buffer[: match.start()]):
                     start = match.start()
                     data, self._buffer = self._buffer[:start], self._buffer[start:]
                     self._offset = start

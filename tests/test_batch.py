@@ -168,3 +168,15 @@ def test_the_manifest_lists_files_counts_hashes_records_and_profile_version(tmp_
     for entry in recipient["files"]:
         content = (tmp_path / "shop" / entry["file"]).read_bytes()
         assert entry["sha256"] == hashlib.sha256(content).hexdigest() and entry["bytes"] == len(content)
+
+
+@pytest.mark.parametrize("whole_file_bytes", [batch.WHOLE_FILE_BYTES, 0])
+def test_a_written_file_is_checked_whole_or_streamed(tmp_path, monkeypatch, whole_file_bytes):
+    monkeypatch.setattr(batch, "WHOLE_FILE_BYTES", whole_file_bytes)
+    good = tmp_path / "good.xml"
+    good.write_bytes(batch.message_bytes(ENVELOPE, fixed_header(1), items(2)))
+    assert batch.file_schema_errors(good, "3.0", "reference") == []
+    bad = tmp_path / "bad.xml"
+    bad.write_bytes(good.read_bytes().replace(b"<NotificationType>03</NotificationType>", b"", 1))
+    (error,) = batch.file_schema_errors(bad, "3.0", "reference")
+    assert "NotificationType" in error

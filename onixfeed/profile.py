@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import re
 import string
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
@@ -299,8 +299,9 @@ def _comment_of(node: Any, key: Any) -> str | None:
             continue
         for item in token if isinstance(token, list) else [token]:
             value = getattr(item, "value", None)
-            if value and value.strip().startswith("#"):
-                return value.strip().splitlines()[0].lstrip("#").strip() or None
+            # only a comment on the value's own line; a comment on the lines below belongs to what follows
+            if value and value.lstrip(" \t").startswith("#"):
+                return value.lstrip(" \t").splitlines()[0].lstrip("#").strip() or None
     value = node[key] if key is not None and isinstance(node, (dict, list)) else None
     if isinstance(value, CommentedSeq) and value and not isinstance(value[-1], dict):
         return _comment_of(value, len(value) - 1)  # a flow list's comment sits after its last item
@@ -509,17 +510,13 @@ def _cardinality(checker: _Checker, node, key, dotted) -> str:
     return value
 
 
-def _plain_list(checker: _Checker, node, key, dotted) -> list[str]:
-    return _text_list(checker, node, key, dotted)
-
-
 _REQUIREMENT_FIELDS: dict[str, Callable] = {
     "id": _text,
     "path": _xpath,
     "in": _choice("product", "header"),
     "when": _xpath,
     "count": _cardinality,
-    "codes": _plain_list,
+    "codes": _text_list,
     "min_length": _count(0),
     "max_length": _count(1),
     "pattern": _text,

@@ -176,3 +176,16 @@ def test_header_and_notification_settings_become_requirements_with_their_source(
     assert implied["notification-type"].codes == ("01", "02", "03", "05")
     assert "answer/6374180" in implied["header-sent-date-time"].source
     assert not {"header-sender-name", "notification-type"} & {r.id for r in profile.load("onix-3.0").requirements()}
+
+
+def test_only_a_comment_on_the_value_line_is_its_source(project):
+    project("noted", """
+        version: "2"
+        # a note about the header, not the version's source
+        header:
+          sender_name: true  # the recipient's guide, section 2
+          sent_date_time: date-time
+    """)
+    rows = {row["key"]: row["source"] for row in profile.describe(profile.load("noted")) if row["file"].endswith("noted.yaml")}
+    assert rows == {"version": None, "header.sender_name": "the recipient's guide, section 2",
+                    "header.sent_date_time": None}

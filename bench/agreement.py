@@ -497,7 +497,7 @@ def _message_info(header_key: str) -> MessageInfo:
 def run(strict_dir: Path = DEFAULT_STRICT, full: bool = False, jobs: int | None = None,
         schema: strict.StrictSchema | None = None) -> list[Outcome]:
     """Check every mutated product with the strict XSD and the native rules."""
-    schema = schema or strict.StrictSchema.load(strict_dir, "3.0")
+    schema = schema or strict.load_once(strict_dir, "3.0")
     checks = RuleChecks()
     official = schemas.load_schema("3.0", "reference")
     outcomes: list[Outcome] = []

@@ -76,6 +76,7 @@ def validate_command(
     output: str = typer.Option(None, "--output", "-o", help="Write the report to this file instead of standard output."),
     no_rules: bool = typer.Option(False, "--no-rules", help="Skip onixfeed's native rules (`onixfeed rules`): the schema and a profile's requirements only."),
     profile_name: str = typer.Option(None, "--profile", "-p", help="Also apply a recipient profile: its rule severities and requirements (see `onixfeed profiles list`)."),
+    strict_xsd: str = typer.Option(None, "--strict-xsd", metavar="PATH", help="Also run EDItEUR's strict XSD 1.1 (your download: the .xsd, its folder or EDItEUR's zip); slow, about 0.1 s a product. Failing assertions are SX_<assertion id> findings."),
 ) -> None:
     """Validate ONIX files against the official schema and report what is wrong, where.
 
@@ -106,12 +107,21 @@ def validate_command(
 
         guarded(default_severities)  # a broken base profile is exit 2 here, not in a worker
         checks = RuleChecks()
+    if strict_xsd is not None:
+        from onixfeed.validate import strict
+
+        if "-" in paths:
+            fail("--strict-xsd reads each file a second time: give files, not standard input (-)")
+        guarded(lambda: strict.check_path(strict_xsd))
     progress = ProgressLine() if sys.stderr.isatty() else None
     try:
         results = guarded(lambda: list(iter_results(paths, jobs=jobs, checks=checks, progress=progress)))
     finally:
         if progress is not None:
             progress.clear()
+    if strict_xsd is not None:
+        guarded(lambda: strict.add_strict_findings(results, paths, strict_xsd, jobs=jobs,
+                                                   severities=_strict_severities(profile_name)))
     report = Report.of(results, max_findings)
     code = exit_code((f for result in results for f in result.findings), Severity(fail_on))
     if output_format == "text":
@@ -133,6 +143,17 @@ def validate_command(
     elif text:
         guarded(lambda: typer.echo(text, nl=False))
     raise typer.Exit(code)
+
+
+def _strict_severities(profile_name: str | None) -> dict[str, str]:
+    """The `rules:` levels that apply to strict-XSD findings: the profile's, else the base profile's."""
+    if profile_name:
+        from onixfeed import profile as profiles
+
+        return profiles.load(profile_name).rule_severities()
+    from onixfeed.validate.rules import default_severities
+
+    return default_severities()
 
 
 class ProgressLine:

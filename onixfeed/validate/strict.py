@@ -16,8 +16,9 @@ Rule codes (stable): a failing assertion becomes rule `SX` followed by the asser
 own id, e.g. `SX_20171126_c_14`, named `strict-assertion`, with the text of the
 assertion's leading `(: ... :)` comment in the message. Everything else the strict schema
 rejects (structure, a code outside the schema's enumerations) is rule `SX000`, named
-`strict-schema`. A profile can set `SX` (every strict finding) or a single assertion's
-code to a severity; error otherwise. The strict schemas' embedded Schematron warnings
+`strict-schema`; a file the strict XSD cannot be run on (ONIX 2.1, XML that does not
+parse) gets one `SX001` warning, `strict-not-run`. A profile can set `SX` (every strict
+finding) or a single assertion's code to a severity; error otherwise. The strict schemas' embedded Schematron warnings
 (`sch:report role="warn"`) are not run: xmlschema ignores them.
 """
 
@@ -37,7 +38,7 @@ from typing import BinaryIO, Iterable, Iterator
 from lxml import etree
 
 from onixfeed import onix, schemas
-from onixfeed.findings import Finding, InputError, Severity
+from onixfeed.findings import Finding, InputError, Severity, sort_key
 
 STRICT_FILES = {release: f"ONIX_BookProduct_{release}_reference_strict.xsd" for release in ("3.0", "3.1")}
 INCLUDED_FILES = ("ONIX_BookProduct_CodeLists.xsd", "ONIX_XHTML_Subset.xsd")
@@ -45,11 +46,24 @@ ASSERTION_PREFIX = "SX"
 ASSERTION_NAME = "strict-assertion"
 SCHEMA_CODE = "SX000"
 SCHEMA_NAME = "strict-schema"
+NOT_RUN_CODE = "SX001"
+NOT_RUN_NAME = "strict-not-run"
+_STRICT_CODE = re.compile(r"^SX(_[A-Za-z0-9_]+|\d{3})?$")
 # Products per task sent to a worker: enough to amortise pickling, small enough to balance.
 CHUNK = 4
 _COMMENT = re.compile(r"^\s*\(:\s*(.*?)\s*:\)", re.S)
 _MAX_REASON = 160
 _NAMESPACE_NOISE = re.compile(r"\{[^}]*\}|\bonix:")
+
+
+class StrictSchemaError(InputError):
+    """The --strict-xsd path or the schema in it cannot be used: nothing can be checked."""
+
+
+def is_strict_code(code: str) -> bool:
+    """True for the codes of strict-XSD findings (`SX`, `SX000`, `SX_20171126_c_14`), which a
+    profile may give a severity although they are not native rules."""
+    return bool(_STRICT_CODE.match(str(code)))
 
 
 def assertion_code(assertion_id: str) -> str:
@@ -71,7 +85,7 @@ def release_of_schema(path: Path) -> str | None:
     if not match:
         return None
     if match.group(2) != "reference":
-        raise InputError(f"{path}: a short-tag strict XSD; use the reference-tag one "
+        raise StrictSchemaError(f"{path}: a short-tag strict XSD; use the reference-tag one "
                          f"(onixfeed converts short tags to reference before validating)")
     return match.group(1)
 
@@ -85,7 +99,7 @@ def locate_strict(path: str | Path, release: str) -> Path:
     if release not in STRICT_FILES:
         raise InputError(f"EDItEUR's strict XSD exists for ONIX 3.0 and 3.1 only, not release {release}")
     if not source.exists():
-        raise InputError(f"{source}: --strict-xsd path does not exist (expected {STRICT_FILES[release]}, "
+        raise StrictSchemaError(f"{source}: --strict-xsd path does not exist (expected {STRICT_FILES[release]}, "
                          f"a folder holding it, or EDItEUR's strict XSD zip)")
     if source.is_file() and zipfile.is_zipfile(source):
         return _from_zip(source, release)
@@ -98,11 +112,11 @@ def locate_strict(path: str | Path, release: str) -> Path:
     if source.is_file():
         actual = release_of_schema(source)
         if actual is None:
-            raise InputError(f"{source}: not an ONIX strict XSD (no ONIX 3.x target namespace)")
+            raise StrictSchemaError(f"{source}: not an ONIX strict XSD (no ONIX 3.x target namespace)")
         if actual != release:
             raise InputError(f"{source}: a strict XSD for ONIX {actual}, but the message is release {release}")
         return source
-    raise InputError(f"{source}: expected a strict XSD file, a folder or a zip")
+    raise StrictSchemaError(f"{source}: expected a strict XSD file, a folder or a zip")
 
 
 def _from_zip(archive_path: Path, release: str) -> Path:
@@ -117,8 +131,24 @@ def _from_zip(archive_path: Path, release: str) -> Path:
                 if name in names:
                     (folder / name).write_bytes(archive.read(names[name]))
     except (zipfile.BadZipFile, OSError) as exc:
-        raise InputError(f"{archive_path}: cannot read the zip: {exc}") from exc
+        raise StrictSchemaError(f"{archive_path}: cannot read the zip: {exc}") from exc
     return folder / wanted
+
+
+_COMPILED: dict[tuple[str, float, str], "StrictSchema"] = {}
+
+
+def load_once(path: str | Path, release: str) -> "StrictSchema":
+    """The compiled strict schema for PATH and a release, compiled once per process (~3.5 s)."""
+    source = Path(path).expanduser().resolve()
+    try:
+        stamp = source.stat().st_mtime
+    except OSError:
+        stamp = 0.0  # locate_strict reports the missing path
+    key = (str(source), stamp, release)
+    if key not in _COMPILED:
+        _COMPILED[key] = StrictSchema.load(source, release)
+    return _COMPILED[key]
 
 
 @dataclass
@@ -152,14 +182,14 @@ class StrictSchema:
                 bundled = schemas.schema_files(release, "reference").codelists.parent
                 for name in INCLUDED_FILES:
                     if not (bundled / name).is_file():
-                        raise InputError(f"{bundled}: {name} missing; the strict XSD needs it beside itself")
+                        raise StrictSchemaError(f"{bundled}: {name} missing; the strict XSD needs it beside itself")
                     shutil.copyfile(bundled / name, folder / name)
                 compile_from = folder / strict.name
                 shutil.copyfile(strict, compile_from)
             try:
                 schema = xmlschema.XMLSchema11(str(compile_from))
             except (xmlschema.XMLSchemaException, etree.XMLSyntaxError, ValueError) as exc:
-                raise InputError(f"{strict}: cannot compile the strict XSD: {_first_line(str(exc))}") from exc
+                raise StrictSchemaError(f"{strict}: cannot compile the strict XSD: {_first_line(str(exc))}") from exc
         finally:
             for folder in temporary:
                 shutil.rmtree(folder, ignore_errors=True)
@@ -194,7 +224,7 @@ class StrictSchema:
             if element is not None and element.sourceline is not None and part in offsets:
                 line = element.sourceline + offsets[part]
             record = wrapped.record if part == "Product" else None
-            findings.append(_finding(error, element, file, line, record, wrapped.index))
+            findings.append(_finding(error, element, file, line, record))
         return findings
 
 
@@ -209,12 +239,12 @@ def _part_of(element: etree._Element | None) -> str:
     return "ONIXMessage"
 
 
-def _finding(error, element, file, line, record, product_index) -> Finding:
+def _finding(error, element, file, line, record) -> Finding:
     validator = getattr(error, "validator", None)
     assertion_id = getattr(validator, "id", None)
     test = getattr(validator, "path", None)
     where = f"<{onix.local_name(element.tag)}>" if element is not None else "the message"
-    xpath = _xpath(element, product_index) if element is not None else None
+    xpath = _xpath(element) if element is not None else None
     if assertion_id and isinstance(test, str):
         comment = assertion_comment(test) or "assertion failed"
         return Finding(assertion_code(assertion_id), ASSERTION_NAME, Severity.ERROR,
@@ -227,21 +257,21 @@ def _finding(error, element, file, line, record, product_index) -> Finding:
                    file, line, xpath, record)
 
 
-def _xpath(element: etree._Element, product_index: int) -> str:
+def _xpath(element: etree._Element) -> str:
+    """`Product/ProductIdentifier[2]`: where an element sits in its Product or Header, in the
+    same style as the native rules' findings (`ONIXMessage` for the root)."""
     steps = []
     node = element
     while node is not None:
         name = onix.local_name(node.tag)
         parent = node.getparent()
-        if parent is None:
+        if parent is None or name in ("Product", "Header"):
+            steps.append(name)
             break
-        if name == "Product":
-            steps.append(f"Product[{product_index}]")
-        else:
-            same = list(parent.iterchildren(node.tag))
-            steps.append(f"{name}[{same.index(node) + 1}]" if len(same) > 1 else name)
+        same = list(parent.iterchildren(node.tag))
+        steps.append(f"{name}[{same.index(node) + 1}]" if len(same) > 1 else name)
         node = parent
-    return "/" + "/".join([onix.local_name(node.tag)] + list(reversed(steps)))
+    return "/".join(reversed(steps))
 
 
 def _first_line(text: str) -> str:
@@ -308,8 +338,10 @@ def iter_wrapped(stream: BinaryIO | str, name: str) -> Iterator[tuple[str, Wrapp
                 if onix.local_name(element.tag) not in onix.ROOTS.values():
                     raise InputError(f"{name}: line {element.sourceline}: root <{onix.local_name(element.tag)}> "
                                      f"is not an ONIX message (expected <ONIXMessage>)")
-                if flavour.release not in STRICT_FILES:
-                    raise InputError(f"{name}: ONIX {flavour.release}: EDItEUR's strict XSD covers 3.0 and 3.1 only")
+                declared = (element.get("release") or "").strip()
+                if flavour.release not in STRICT_FILES or (declared and declared not in STRICT_FILES):
+                    shown = declared or flavour.release
+                    raise InputError(f"{name}: ONIX {shown}: EDItEUR's strict XSD covers 3.0 and 3.1 only")
                 continue
             if event != "end" or element.getparent() is not root:
                 continue
@@ -341,7 +373,6 @@ def _record_reference(product: etree._Element) -> str | None:
 # Running in parallel
 
 _WORKER_SCHEMA: StrictSchema | None = None
-_WORKER_SOURCE: tuple[str, str] | None = None
 
 
 def _spawned_worker_init(path: str, release: str) -> None:
@@ -374,8 +405,8 @@ def validate_strict(stream: BinaryIO | str, name: str, strict_path: str | Path, 
 
     `stream` is a path or a binary stream of the message, `name` how reports name it,
     `strict_path` the user's strict XSD (file, folder or zip). `jobs` worker processes
-    (default: the CPU count); 1 runs in this process. A compiled `schema` may be passed
-    to reuse it across files.
+    (default: the CPU count); 1 runs in this process. The schema for the message's release
+    is compiled once per process (see `load_once`) unless a compiled `schema` is passed.
     """
     global _WORKER_SCHEMA
     products = iter_wrapped(stream, name)
@@ -384,7 +415,7 @@ def validate_strict(stream: BinaryIO | str, name: str, strict_path: str | Path, 
         return []
     release, first_wrapped = first
     if schema is None or schema.release != release:
-        schema = StrictSchema.load(strict_path, release)
+        schema = load_once(strict_path, release)
     _WORKER_SCHEMA = schema
     wrapped = _prepend(first_wrapped, (item for _, item in products))
     jobs = max(1, jobs or os.cpu_count() or 1)
@@ -406,3 +437,51 @@ def validate_strict(stream: BinaryIO | str, name: str, strict_path: str | Path, 
 def _prepend(first: WrappedProduct, rest: Iterable[WrappedProduct]) -> Iterator[WrappedProduct]:
     yield first
     yield from rest
+
+
+# ---------------------------------------------------------------------------------------
+# Adding strict findings to a validation run
+
+
+def check_path(strict_path: str | Path) -> None:
+    """Fail early (InputError) when the --strict-xsd path does not exist."""
+    if not Path(strict_path).expanduser().exists():
+        raise StrictSchemaError(f"{strict_path}: --strict-xsd path does not exist (expected EDItEUR's strict XSD, "
+                         f"a folder holding it, or EDItEUR's strict XSD zip)")
+
+
+def severity_for(finding: Finding, severities: dict[str, str]) -> str:
+    """A strict finding's level from a profile's `rules:`: its own code, else `SX`, else its own."""
+    return str(severities.get(finding.rule) or severities.get(ASSERTION_PREFIX) or finding.severity.value)
+
+
+def add_strict_findings(results: list, paths: Iterable[str], strict_path: str | Path, jobs: int | None = None,
+                        severities: dict[str, str] | None = None) -> None:
+    """Run the strict XSD on every source of a validation run and add its findings to the
+    matching FileResult (sorted in with the others). A schema is compiled once per release.
+
+    `severities` is a profile's `rules:` mapping (see `severity_for`); `off` drops findings.
+    """
+    from onixfeed.validate.inputs import SourceError, expand
+
+    severities = severities or {}
+    sources = {source.name: source for source in expand(paths)}
+    for result in results:
+        source = sources.get(result.name)
+        if source is None or source.path is None:
+            raise InputError("--strict-xsd reads each file a second time: give files, not standard input")
+        try:
+            if result.release is not None and result.release not in STRICT_FILES:
+                raise InputError(f"{result.name}: ONIX {result.release}: EDItEUR's strict XSD covers 3.0 and 3.1 only")
+            with source.open() as stream:
+                found = validate_strict(stream, result.name, strict_path, jobs=jobs)
+        except StrictSchemaError:
+            raise  # the schema itself is unusable: nothing can be checked
+        except (InputError, SourceError) as exc:
+            found = [Finding(NOT_RUN_CODE, NOT_RUN_NAME, Severity.WARNING,
+                             f"strict XSD not run: {exc}", result.name)]
+        for finding in found:
+            level = severity_for(finding, severities)
+            if level != "off":
+                result.findings.append(finding.with_severity(Severity(level)))
+        result.findings.sort(key=sort_key)

@@ -202,3 +202,22 @@ def test_a_folder_of_ten_thousand_small_files(tmp_path):
     assert len(document["files"]) == 10_000
     assert [entry["path"] for entry in document["files"] if not entry["valid"]] == [str(folder / "09999.xml")]
     assert {finding["rule"] for finding in document["findings"]} == {"XS000"}
+
+
+def test_the_library_verbs_take_a_folder_of_broken_files_and_archives(tmp_path):
+    import onixfeed.validate as api
+
+    for name, data in BROKEN.items():
+        (tmp_path / name).write_bytes(data)
+    (tmp_path / "good.xml").write_bytes(VALID)
+    (tmp_path / "good.xml.gz").write_bytes(gzip.compress(VALID))
+    with zipfile.ZipFile(tmp_path / "drop.zip", "w") as zipped:
+        zipped.writestr("inner.xml", VALID)
+        zipped.writestr("broken.xml", b"<ONIXMessage")
+    per_file = {result.name: result for result in api.results(tmp_path, jobs=1)}
+    valid = {name for name, result in per_file.items() if result.valid}
+    assert valid == {str(tmp_path / "good.xml"), str(tmp_path / "good.xml.gz"), f"{tmp_path / 'drop.zip'}!inner.xml"}
+    assert len(per_file) == len(BROKEN) + 4
+    findings = api.validate(tmp_path, jobs=1)
+    assert {f.file for f in findings if f.rule == "XS000"} == set(per_file) - valid
+    assert api.is_valid(tmp_path / "good.xml.gz", jobs=1) and not api.is_valid(tmp_path, jobs=1)

@@ -99,7 +99,7 @@ _RecordLoader.add_implicit_resolver(
 _RecordLoader.add_implicit_resolver("tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""])
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Key:
     """A value that must be unique across records: an ISBN or a RecordReference."""
 
@@ -194,16 +194,20 @@ class UniqueKeys:
     """ISBNs and RecordReferences seen so far; a second use is a finding (the first use wins)."""
 
     def __init__(self) -> None:
-        self._seen: dict[tuple[str, str], Key] = {}
+        # value -> (file, line) of its first use, per kind; kept small, as it holds every product
+        self._seen: dict[str, dict[str, tuple[str, int | None]]] = {"isbn": {}, "reference": {}}
 
     def add(self, keys: Iterable[Key]) -> list[Finding]:
         clashes = []
         for key in keys:
-            first = self._seen.setdefault((key.kind, key.value), key)
-            if first is not key:
+            seen = self._seen[key.kind]
+            first = seen.get(key.value)
+            if first is None:
+                seen[key.value] = (key.file, key.line)
+            else:
                 name = "duplicate-isbn" if key.kind == "isbn" else "duplicate-reference"
                 what = "ISBN" if key.kind == "isbn" else "record reference"
-                where = f"{first.file}:{first.line}" if first.line else first.file
+                where = f"{first[0]}:{first[1]}" if first[1] else first[0]
                 clashes.append(
                     _finding(name, key.file, key.line, key.field, f"{key.field}: {what} {key.value} is already used by {where}", key.value)
                 )

@@ -191,3 +191,10 @@ def test_contributor_sequence_defaults_to_list_order(tmp_path):
     text = MINIMAL + "contributors:\n  - {role: author, name: A B}\n  - {role: editor, name: C D, sequence: 5}\n"
     record = read(tmp_path, text).record
     assert [(c.sequence, c.roles) for c in record.contributors] == [(1, ("A01",)), (5, ("B01",))]
+
+
+def test_the_same_isbn_twice_in_one_record(tmp_path):
+    text = "title: T\npublisher: P\nformats: [{form: paperback, isbn: 9781912345618}, {form: hardback, isbn: 9781912345618}]\n"
+    result = read(tmp_path, text)
+    clashes = records.UniqueKeys().add(result.keys)
+    assert sorted(f.rule for f in clashes) == ["RC009", "RC010"]

@@ -225,3 +225,8 @@ def test_progress_line_only_for_large_sources(monkeypatch):
 def test_no_progress_when_standard_error_is_not_a_terminal(feeds):
     result = run_process(feeds / "good.xml")
     assert result.returncode == 0 and result.stderr == b""
+
+
+def test_an_empty_folder_or_no_path_exits_2(tmp_path):
+    assert run(tmp_path).exit_code == 2
+    assert CliRunner().invoke(app, ["validate"]).exit_code == 2

@@ -180,3 +180,10 @@ def test_a_large_gzip_streams_in_bounded_memory(tmp_path):
     tracemalloc.stop()
     assert total > 20_000_000
     assert peak < 4_000_000
+
+
+def test_a_folder_without_onix_is_an_input_error(tmp_path):
+    (tmp_path / "notes.txt").write_text("nothing to validate")
+    with pytest.raises(InputError) as caught:
+        list(inputs.expand([str(tmp_path)]))
+    assert str(tmp_path) in str(caught.value)

@@ -87,8 +87,9 @@ class Source:
 def expand(arguments: Iterable[str]) -> Iterator[Source]:
     """Sources for each argument, in order: files, folders (recursively), `-`, gzip, zip.
 
-    Raises InputError for an argument that does not exist or names something that is
-    neither a file nor a folder; standard input may be named once.
+    Raises InputError for an argument that does not exist, names something that is
+    neither a file nor a folder, or is a folder without ONIX files; standard input may be
+    named once.
     """
     seen_stdin = False
     for argument in arguments:
@@ -99,7 +100,13 @@ def expand(arguments: Iterable[str]) -> Iterator[Source]:
             yield _stdin_source()
             continue
         if os.path.isdir(argument):
-            yield from _folder_sources(argument)
+            found = 0
+            for source in _folder_sources(argument):
+                found += 1
+                yield source
+            if not found:
+                # An empty drop folder must not pass as "all valid" in a CI job.
+                raise InputError(f"{argument}: no ONIX files in this folder (expected *.xml, *.onx, *.onix, gzip or zip)")
         elif os.path.isfile(argument):
             yield from _file_sources(argument, explicit=True)
         elif os.path.lexists(argument) and not os.path.exists(argument):

@@ -129,7 +129,7 @@ class Outcome:
     schema: list[Finding] = field(default_factory=list)
     checks: list[Finding] = field(default_factory=list)
     keys: list[Key] = field(default_factory=list)
-    unique: list[tuple[str, int, str, str | None, str]] = field(default_factory=list)  # rule, line, key, record, xpath
+    unique: list[tuple[str, int, str, int]] = field(default_factory=list)  # rule, line, key, product number
     products: int = 0
     syntax: Finding | None = None
     broken: bool = False  # the batch is not well-formed beyond its own bytes: parse sequentially
@@ -344,8 +344,7 @@ def validate_batch(plan: Plan, batch: Batch, validate: bool = True) -> Outcome:
                     continue  # libxml2 never reaches a field that is out of place
                 if unvalued and root.getroottree().getpath(first) in unvalued:
                     continue  # an invalid value gives libxml2 no key to compare
-                outcome.unique.append((rule.name, product.sourceline + shift, _value_of(first), _record_of(product),
-                                       _readable_xpath(product, number, plan.release, plan.tags)))
+                outcome.unique.append((rule.name, product.sourceline + shift, _value_of(first), number))
     if plan.checks is not None:
         for position in numbers:
             product = normalise(elements[position - 1], plan.release, plan.tags)
@@ -434,13 +433,15 @@ def _chain(first: bytes, more: Iterator[bytes], kept: list[bytes]) -> Iterator[b
         yield chunk
 
 
-def _unique_finding(plan: Plan, rule: UniqueRule, line: int, key: str, record: str | None, xpath: str,
-                    first: int) -> Finding:
+def _unique_finding(plan: Plan, rule: UniqueRule, line: int, key: str, number: int, first: int) -> Finding:
+    """libxml2's 'Duplicate key-sequence' error, at the later element as libxml2 reports it."""
     selector = _element_name(rule.selector, plan)
     field_name = _element_name(rule.field, plan)
     message = (f"{selector} {field_name} '{key}' is already used by the product at line {first}; "
                f"it must be unique in a message ({rule.name.rsplit('}', 1)[-1]})")
-    return Finding("XS005", messages.RULES["XS005"], Severity.ERROR, message, plan.name, line, xpath, record)
+    xpath = f"/ONIXMessage/{_FRAME_NAMES.get(rule.selector, rule.selector)}[{number}]"
+    return Finding("XS005", messages.RULES["XS005"], Severity.ERROR, message, plan.name, line, xpath,
+                   key.strip() or None)
 
 
 def _element_name(name: str, plan: Plan) -> str:
@@ -521,12 +522,11 @@ def iter_stream(
                 found.append(outcome.syntax)
             if validate:
                 found.extend(_renumbered(finding, products) for finding in outcome.schema)
-                for rule_name, line, key, record, xpath in outcome.unique:
-                    xpath = _renumbered_path(xpath, products)
-                    rule = next(r for r in plan.unique if r.name == rule_name)
+                for rule_name, line, key, number in outcome.unique:
                     first = seen.setdefault((rule_name, key), line)
                     if first != line:
-                        found.append(_unique_finding(plan, rule, line, key, record, xpath, first))
+                        rule = next(r for r in plan.unique if r.name == rule_name)
+                        found.append(_unique_finding(plan, rule, line, key, number + products, first))
                 if outcome.stop_schema:
                     validate = False
                     runner.validate = False

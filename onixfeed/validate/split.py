@@ -124,6 +124,7 @@ class ProductSplitter:
             count += 1
             self.products += 1
             if following is None or following[0] < 0:
+                lines += self._buffer.count(b"\n", scan, end)
                 scan = end
                 if following is None:
                     break
@@ -135,7 +136,7 @@ class ProductSplitter:
                 data = self._buffer[start:next_start]
                 yield Batch(index, data, buffer_offset + start, line, lead, self.products - count, count, False)
                 index += 1
-                line += data.count(b"\n")
+                line += lines
                 line_start = self._buffer.rfind(b"\n", start, next_start) + 1
                 lead = self._buffer[line_start:next_start] if line_start else b""
                 lead = lead if len(lead) < 1024 and not lead.strip() else b""

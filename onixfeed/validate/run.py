@@ -78,14 +78,23 @@ def is_small(source: Source) -> bool:
     return source.path is not None and source.size is not None and source.size < LARGE_FILE_BYTES
 
 
-def _validate_in_worker(task: tuple[Source, object | None]) -> FileResult:
-    source, checks = task
-    return validate_source(source, jobs=1, checks=checks)
+_WORKER_CHECKS: object | None = None
+
+
+def _start_worker(checks: object | None) -> None:
+    global _WORKER_CHECKS
+    _WORKER_CHECKS = checks
+
+
+def _validate_in_worker(source: Source) -> FileResult:
+    return validate_source(source, jobs=1, checks=_WORKER_CHECKS)
 
 
 def _pool_results(sources: list[Source], workers: int, checks: object | None) -> Iterator[FileResult]:
     """Results of the small sources, in order, from one pool."""
-    # Batches of files per task keep the pipe traffic low with thousands of tiny files.
+    # Batches of files per task keep the pipe traffic low with thousands of tiny files;
+    # the checks travel once per worker, not once per file.
     chunk = max(1, min(64, len(sources) // (workers * 4)))
-    with multiprocessing.get_context("fork").Pool(min(workers, len(sources))) as pool:
-        yield from pool.imap(_validate_in_worker, ((source, checks) for source in sources), chunksize=chunk)
+    context = multiprocessing.get_context("fork")
+    with context.Pool(min(workers, len(sources)), initializer=_start_worker, initargs=(checks,)) as pool:
+        yield from pool.imap(_validate_in_worker, sources, chunksize=chunk)

@@ -61,3 +61,20 @@ def test_release_and_tags_as_the_manifest_says(manifest, report):
         if expected["well_formed_lxml"] and expected["validated_as"]:
             assert (entry["release"], entry["tags"]) == (expected["validated_as"], expected["tags"]), entry["path"]
             assert entry["products"] == expected["products"], entry["path"]
+
+
+def test_every_format_renders_the_real_files(manifest):
+    from lxml import etree
+
+    import onixfeed.validate as api
+    from onixfeed.report import Report, render
+    from test_report import sarif_shape_errors
+
+    report = Report.of(api.results(REAL))
+    assert sarif_shape_errors(json.loads(render(report, "sarif"))) == []
+    junit = etree.fromstring(render(report, "junit").encode("utf-8"))
+    assert len(junit.findall("testsuite")) == len(manifest)
+    annotations = render(report, "github").splitlines()
+    assert len(annotations) == len(report.findings)
+    assert all(line.startswith(("::error ", "::warning ", "::notice ")) and "\r" not in line for line in annotations)
+    assert render(report, "text").splitlines()[-1].startswith(f"{len(manifest)} files")

@@ -187,3 +187,21 @@ def test_a_folder_without_onix_is_an_input_error(tmp_path):
     with pytest.raises(InputError) as caught:
         list(inputs.expand([str(tmp_path)]))
     assert str(tmp_path) in str(caught.value)
+
+
+def test_a_named_pipe_is_read_once_and_gunzipped(tmp_path):
+    import threading
+
+    pipe = tmp_path / "feed.pipe"
+    os.mkfifo(pipe)
+
+    def write():
+        with open(pipe, "wb") as writer:
+            writer.write(gzip.compress(b"<piped/>"))
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    (source,) = inputs.expand([str(pipe)])
+    assert source.size is None
+    assert read(source) == b"<piped/>"
+    writer.join(5)

@@ -87,9 +87,8 @@ class Source:
 def expand(arguments: Iterable[str]) -> Iterator[Source]:
     """Sources for each argument, in order: files, folders (recursively), `-`, gzip, zip.
 
-    Raises InputError for an argument that does not exist, names something that is
-    neither a file nor a folder, or is a folder without ONIX files; standard input may be
-    named once.
+    Raises InputError for an argument that does not exist or is a folder without ONIX
+    files; standard input may be named once.
     """
     seen_stdin = False
     for argument in arguments:
@@ -112,7 +111,8 @@ def expand(arguments: Iterable[str]) -> Iterator[Source]:
         elif os.path.lexists(argument) and not os.path.exists(argument):
             raise InputError(f"{argument}: broken symbolic link, expected a file or folder of ONIX")
         elif os.path.exists(argument):
-            raise InputError(f"{argument}: not a regular file or folder")
+            # A pipe or device (`<(zcat feed.gz)`): read once, so never sniffed ahead of time.
+            yield Source(argument, argument)
         else:
             raise InputError(f"{argument}: no such file or folder")
 

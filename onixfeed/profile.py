@@ -140,7 +140,8 @@ def available(config=None) -> dict[str, Path]:
 def load(name_or_path: str | Path, config=None) -> Profile:
     """A profile by name (project first, then built-in) or by file path, fully resolved."""
     candidate = Path(str(name_or_path))
-    if candidate.suffix in (".yaml", ".yml") or candidate.is_file():
+    # a bare word is always a profile name, even when a file of that name sits in the folder
+    if isinstance(name_or_path, Path) or candidate.suffix in (".yaml", ".yml") or len(candidate.parts) > 1:
         if not candidate.is_file():
             raise ProfileError(f"{candidate}: profile file not found")
         return _resolve(candidate, config, ())

@@ -30,9 +30,11 @@ Rules never choose their severity: default severities live under `rules:` in the
 profile `onixfeed/profiles/onix-3.0.yaml` (CODE: error | warning | info | off), and a
 recipient profile overrides them. Every registered rule must appear there.
 
-Rules must be fast (they run on every product of multi-gigabyte files): use `find`,
-`findall`, `findtext` with plain paths, precompile lookups at import time, and never
-compile a regex per product. They must survive junk (missing children, empty text,
+Rules must be fast (they run on every product of multi-gigabyte files): find elements
+anywhere in the product with `context.elements(product, "Tag", ...)` (one shared index per
+product, not a walk per rule), share work several rules need with `context.shared(product,
+compute)` (e.g. identifiers.composites), use `find`/`findtext` with plain paths for direct
+children, precompile lookups at import time, and never compile a regex per product. They must survive junk (missing children, empty text,
 unexpected values) without raising; the runner still guards every call and turns an
 exception into an RL001 finding instead of crashing the validation.
 
@@ -92,12 +94,54 @@ class Hit(NamedTuple):
     record: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass
 class Context:
-    """What a rule may know beyond the element: the message's header defaults and today's date."""
+    """What a rule may know beyond the element: the message's header defaults, today's date,
+    and `elements()`, a per-product index of elements by name.
+
+    The runner makes one Context per Product. Walking a Product once and looking names up
+    afterwards is several times faster than each rule walking it with `iter(*tags)`.
+    """
 
     message: MessageInfo
     today: datetime.date = field(default_factory=datetime.date.today)
+    _root: etree._Element | None = field(default=None, repr=False, compare=False)
+    _index: dict = field(default_factory=dict, repr=False, compare=False)
+    _shared: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def elements(self, root: etree._Element, *tags: str) -> Sequence[etree._Element]:
+        """Every element named in `tags` within `root` (root included); each name's in document order."""
+        if root is not self._root:
+            self._bind(root)
+        if len(tags) == 1:
+            return self._index.get(tags[0], ())
+        return [element for tag in tags for element in self._index.get(tag, ())]
+
+    def shared(self, root: etree._Element, compute: Callable[[etree._Element, "Context"], object]) -> object:
+        """`compute(root, context)`, worked out once per product for every rule that asks (by function)."""
+        if root is not self._root:
+            self._bind(root)
+        try:
+            return self._shared[compute]
+        except KeyError:
+            value = self._shared[compute] = compute(root, self)
+            return value
+
+    def _bind(self, root: etree._Element) -> None:
+        self._index = _index_by_name(root)
+        self._shared = {}
+        self._root = root
+
+
+def _index_by_name(root: etree._Element) -> dict[str, list[etree._Element]]:
+    index: dict[str, list[etree._Element]] = {}
+    for element in root.iter(etree.Element):
+        found = index.get(element.tag)
+        if found is None:
+            index[element.tag] = [element]
+        else:
+            found.append(element)
+    return index
 
 
 @dataclass(frozen=True)

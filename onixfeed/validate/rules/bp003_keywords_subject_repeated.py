@@ -21,15 +21,17 @@ from __future__ import annotations
 from typing import Iterator
 
 from onixfeed.validate.rules import Hit
+from onixfeed.validate.rules.subjects import keyword_subjects
 
 CODE = "BP003"
 NAME = "keywords-subject-repeated"
 
 
 def check(product, context) -> Iterator[Hit]:
-    for detail in product.iterchildren("DescriptiveDetail"):
-        keywords = [subject for subject in detail.iterchildren("Subject")
-                    if (subject.findtext("SubjectSchemeIdentifier") or "").strip() == "20"]
+    by_detail: dict = {}
+    for subject in keyword_subjects(product, context):
+        by_detail.setdefault(subject.getparent(), []).append(subject)
+    for keywords in by_detail.values():
         if len(keywords) > 1:
             yield Hit(f"{len(keywords)} keywords Subjects (scheme 20); put all keywords in one, separated by "
                       f"semicolons", keywords[1])

@@ -20,6 +20,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from onixfeed.validate.rules import Hit
+from onixfeed.validate.rules.subjects import keyword_subjects
 
 CODE = "BP004"
 NAME = "keywords-too-long"
@@ -28,9 +29,7 @@ LIMIT = 250
 
 
 def check(product, context) -> Iterator[Hit]:
-    for subject in product.iterfind("DescriptiveDetail/Subject"):
-        if (subject.findtext("SubjectSchemeIdentifier") or "").strip() != "20":
-            continue
+    for subject in keyword_subjects(product, context):
         for heading in subject.iterchildren("SubjectHeadingText"):
             length = len((heading.text or "").strip())
             if length > LIMIT:

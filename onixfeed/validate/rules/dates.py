@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import datetime
 import re
-from typing import Iterator
-
 from lxml import etree
 
 # Composites whose value is a <Date> child (format: Date/@dateformat, else a DateFormat child, else the default).
@@ -53,19 +51,24 @@ FORMATS: dict[str, tuple[re.Pattern, str, int | None]] = {
 _DAY_COUNT = {"00": 1, "06": 2, "13": 1, "14": 1}
 
 
-def dated_values(product: etree._Element) -> Iterator[tuple[etree._Element, str, str]]:
+def dated_values(product: etree._Element, context) -> list[tuple[etree._Element, str, str]]:
     """(element holding the value, stripped value, effective list 55 format) for every date of a product."""
-    for element in product.iter(*ALL_TAGS):
+    return context.shared(product, _all_dates)
+
+
+def _all_dates(product: etree._Element, context) -> list[tuple[etree._Element, str, str]]:
+    found = []
+    for element in context.elements(product, *ALL_TAGS):
         tag = element.tag
         if tag in DIRECT:
             attribute = element.get("dateformat")
             fmt = attribute.strip() if attribute is not None else DIRECT[tag]
-            yield element, (element.text or "").strip(), fmt
+            found.append((element, (element.text or "").strip(), fmt))
             continue
         date = element.find("Date")
-        if date is None:
-            continue
-        yield date, (date.text or "").strip(), composite_format(element, date)
+        if date is not None:
+            found.append((date, (date.text or "").strip(), composite_format(element, date)))
+    return found
 
 
 def composite_format(composite: etree._Element, date: etree._Element) -> str:

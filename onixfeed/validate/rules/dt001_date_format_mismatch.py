@@ -31,7 +31,7 @@ NAME = "date-format-mismatch"
 
 
 def check(product, context) -> Iterator[Hit]:
-    for element, value, fmt in dated_values(product):
+    for element, value, fmt in dated_values(product, context):
         if not shape_ok(value, fmt):
             shape = FORMATS[fmt][1]
             yield Hit(f"<{element.tag}> {value!r} is not a valid {shape} date (dateformat {fmt}, list 55)", element)

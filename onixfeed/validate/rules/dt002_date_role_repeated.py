@@ -41,7 +41,7 @@ PARENTS = {
 
 def check(product, context) -> Iterator[Hit]:
     seen: dict = {}
-    for composite in product.iter(*PARENTS):
+    for composite in context.elements(product, *PARENTS):
         parent = composite.getparent()
         if parent is None or parent.tag not in PARENTS[composite.tag]:
             continue

@@ -28,7 +28,7 @@ RANGE_FORMATS = frozenset({"06", "07", "08", "09", "10", "11"})
 
 
 def check(product, context) -> Iterator[Hit]:
-    for element, value, fmt in dated_values(product):
+    for element, value, fmt in dated_values(product, context):
         if fmt not in RANGE_FORMATS or not shape_ok(value, fmt):
             continue  # a malformed value is DT001's finding
         start, end = range_sides(value, fmt)

@@ -36,13 +36,13 @@ def _direct_day(element) -> object:
 
 
 def check(product, context) -> Iterator[Hit]:
-    for restriction in product.iter("SalesRestriction"):
+    for restriction in context.elements(product, "SalesRestriction"):
         start = _direct_day(restriction.find("StartDate"))
         end_element = restriction.find("EndDate")
         end = _direct_day(end_element)
         if start and end and end < start:
             yield Hit(f"<SalesRestriction> ends {end:%Y%m%d}, before it starts {start:%Y%m%d}", end_element)
-    for price in product.iter("Price"):
+    for price in context.elements(product, "Price"):
         days = {}
         for price_date in price.iterchildren("PriceDate"):
             role = (price_date.findtext("PriceDateRole") or "").strip()

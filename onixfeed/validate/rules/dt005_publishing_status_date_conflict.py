@@ -50,7 +50,7 @@ def check(product, context) -> Iterator[Hit]:
                       f"(PublishingDate role 01)", date)
         elif code == "02" and date is None:
             yield Hit("PublishingStatus 02 (forthcoming) needs a publication date (PublishingDate role 01)", status)
-    for market in product.iter("MarketPublishingDetail"):
+    for market in context.elements(product, "MarketPublishingDetail"):
         code = (market.findtext("MarketPublishingStatus") or "").strip()
         date = _role_date(market, "MarketDate", "01")
         if code in WITHOUT_DATE and date is not None:

@@ -36,7 +36,7 @@ TYPES = {
 
 
 def check(product, context) -> Iterator[Hit]:
-    for _, element, value in typed_values(product, TYPES):
+    for _, element, value in typed_values(product, context, TYPES):
         if not ISBN13_SHAPE.match(value):
             yield Hit(f"ISBN-13 {value!r} is not 13 digits starting 978 or 979 (9790 is an ISMN)", element)
         elif not mod10_ok(value):

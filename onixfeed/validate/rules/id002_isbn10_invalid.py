@@ -32,7 +32,7 @@ SHAPE = re.compile(r"\d{9}[\dXx]\Z")
 
 
 def check(product, context) -> Iterator[Hit]:
-    for _, element, value in typed_values(product, TYPES):
+    for _, element, value in typed_values(product, context, TYPES):
         if not SHAPE.match(value):
             yield Hit(f"ISBN-10 {value!r} is not nine digits and a check digit or X", element)
         elif not isbn10_ok(value):

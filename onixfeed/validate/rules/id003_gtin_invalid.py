@@ -37,7 +37,7 @@ SCHEMES = {"03": ("GTIN-13", 13, 13), "14": ("GTIN-14", 14, 14), "04": ("UPC-12"
 
 
 def check(product, context) -> Iterator[Hit]:
-    for kind, element, value in typed_values(product, TYPES):
+    for kind, element, value in typed_values(product, context, TYPES):
         scheme, length, checked = SCHEMES[kind]
         if len(value) != length or not DIGITS.match(value):
             yield Hit(f"{scheme} {value!r} is not {length} digits", element)

@@ -32,7 +32,7 @@ ISMN10 = re.compile(r"M\d{9}\Z")
 
 
 def check(product, context) -> Iterator[Hit]:
-    for kind, element, value in typed_values(product, TYPES):
+    for kind, element, value in typed_values(product, context, TYPES):
         if kind == "25":
             if not ISMN13.match(value):
                 yield Hit(f"ISMN-13 {value!r} is not 13 digits starting 9790", element)

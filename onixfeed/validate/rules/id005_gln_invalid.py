@@ -30,7 +30,7 @@ TYPES = {composite: frozenset({"06"}) for composite in PARTY_COMPOSITES}
 
 
 def check(product, context) -> Iterator[Hit]:
-    for _, element, value in typed_values(product, TYPES):
+    for _, element, value in typed_values(product, context, TYPES):
         if len(value) != 13 or not DIGITS.match(value):
             yield Hit(f"GLN {value!r} is not 13 digits", element)
         elif not mod10_ok(value):

@@ -31,7 +31,7 @@ SHAPE = re.compile(r"\d{6}[\dXx]\Z")
 
 
 def check(product, context) -> Iterator[Hit]:
-    for _, element, value in typed_values(product, TYPES):
+    for _, element, value in typed_values(product, context, TYPES):
         if not SHAPE.match(value):
             yield Hit(f"SAN {value!r} is not six digits and a check digit or X", element)
         elif not san_ok(value):

@@ -38,7 +38,7 @@ RANGE = re.compile(
 
 
 def check(product, context) -> Iterator[Hit]:
-    for _, element, value in typed_values(product, TYPES):
+    for _, element, value in typed_values(product, context, TYPES):
         if not SHAPE.match(value):
             yield Hit(f"ISNI {value!r} is not fifteen digits and a check digit or X (no spaces)", element)
         elif not RANGE.match(value):

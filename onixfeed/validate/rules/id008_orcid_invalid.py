@@ -32,7 +32,7 @@ RANGE = re.compile(r"(?:00000001[5-9]\d{6}|00000002\d{7}|00000003[0-4]\d{6}|0009
 
 
 def check(product, context) -> Iterator[Hit]:
-    for _, element, value in typed_values(product, TYPES):
+    for _, element, value in typed_values(product, context, TYPES):
         if not SHAPE.match(value):
             yield Hit(f"ORCID {value!r} is not sixteen characters without hyphens", element)
         elif not RANGE.match(value):

@@ -27,6 +27,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from onixfeed.validate.rules import Hit
+from onixfeed.validate.rules.identifiers import composites
 
 CODE = "ID009"
 NAME = "isbn-gtin-mismatch"
@@ -35,20 +36,16 @@ NAME = "isbn-gtin-mismatch"
 def check(product, context) -> Iterator[Hit]:
     isbns: set[str] = set()
     gtins = []
-    for composite in product.iterchildren("ProductIdentifier"):
-        kind = (composite.findtext("ProductIDType") or "").strip()
-        if kind in ("15", "03"):
-            value = composite.find("IDValue")
-            if value is None:
-                continue
-            if kind == "15":
-                isbns.add((value.text or "").strip())
-            else:
-                gtins.append(value)
+    for row in composites(product, context).get("ProductIdentifier", ()):
+        if row.value_element is None or row.element.getparent() is not product:
+            continue
+        if row.kind == "15":
+            isbns.add(row.value)
+        elif row.kind == "03":
+            gtins.append(row)
     if not isbns:
         return
-    for value in gtins:
-        text = (value.text or "").strip()
-        if text not in isbns:
+    for row in gtins:
+        if row.value not in isbns:
             listed = ", ".join(sorted(isbns))
-            yield Hit(f"GTIN-13 {text} differs from the product's ISBN-13 {listed}", value)
+            yield Hit(f"GTIN-13 {row.value} differs from the product's ISBN-13 {listed}", row.value_element)

@@ -22,32 +22,36 @@ from __future__ import annotations
 from typing import Iterator
 
 from onixfeed.validate.rules import Hit
-from onixfeed.validate.rules.identifiers import PARTY_COMPOSITES, composite_tags, type_element
+from onixfeed.validate.rules.identifiers import PARTY_COMPOSITES, composites
 
 CODE = "ID010"
 NAME = "id-type-name-mismatch"
 
 _PARTY = frozenset(PARTY_COMPOSITES)
+_PROPRIETARY_PARTY = frozenset({"01", "02"})
 _PROPRIETARY_PRICE = frozenset({"01", "02", "03", "04", "05", "06", "07"})
+_PROPRIETARY_OTHER = frozenset({"01"})
 
 
 def proprietary_codes(composite_tag: str) -> frozenset[str]:
     if composite_tag in _PARTY:
-        return frozenset({"01", "02"})
+        return _PROPRIETARY_PARTY
     if composite_tag == "PriceIdentifier":
         return _PROPRIETARY_PRICE
-    return frozenset({"01"})
+    return _PROPRIETARY_OTHER
 
 
 def check(product, context) -> Iterator[Hit]:
-    for composite in product.iter(*composite_tags()):
-        tag = composite.tag
-        kind = (composite.findtext(type_element(tag)) or "").strip()
-        if not kind:
-            continue
-        named = composite.find("IDTypeName") is not None
-        proprietary = kind in proprietary_codes(tag)
-        if proprietary and not named:
-            yield Hit(f"<{tag}> of proprietary type {kind} has no <IDTypeName> naming the scheme", composite)
-        elif named and not proprietary:
-            yield Hit(f"<{tag}> of type {kind} has an <IDTypeName>, which only proprietary types take", composite)
+    for tag, rows in composites(product, context).items():
+        proprietary_kinds = proprietary_codes(tag)
+        for row in rows:
+            if not row.kind:
+                continue  # a missing type is the schema's finding
+            named = row.type_name is not None
+            proprietary = row.kind in proprietary_kinds
+            if proprietary and not named:
+                yield Hit(f"<{tag}> of proprietary type {row.kind} has no <IDTypeName> naming the scheme",
+                          row.element)
+            elif named and not proprietary:
+                yield Hit(f"<{tag}> of type {row.kind} has an <IDTypeName>, which only proprietary types take",
+                          row.element)

@@ -23,6 +23,7 @@ from typing import Iterator, Sequence
 
 from onixfeed.validate.checks import Key
 from onixfeed.validate.rules import Hit
+from onixfeed.validate.rules.identifiers import composites
 
 CODE = "ID012"
 NAME = "product-identifier-duplicate"
@@ -33,15 +34,13 @@ KINDS = {"15": "ISBN", "03": "GTIN"}
 def keys(product, context) -> Iterator[Key]:
     record = (product.findtext("RecordReference") or "").strip() or None
     seen = set()
-    for composite in product.iterchildren("ProductIdentifier"):
-        kind = KINDS.get((composite.findtext("ProductIDType") or "").strip())
-        value = composite.find("IDValue")
-        if kind is None or value is None:
+    for row in composites(product, context).get("ProductIdentifier", ()):
+        kind = KINDS.get(row.kind)
+        if kind is None or not row.value or row.element.getparent() is not product:
             continue
-        text = (value.text or "").strip()
-        if text and (kind, text) not in seen:
-            seen.add((kind, text))
-            yield Key(kind, text, value.sourceline, record)
+        if (kind, row.value) not in seen:
+            seen.add((kind, row.value))
+            yield Key(kind, row.value, row.value_element.sourceline, record)
 
 
 def check(all_keys: Sequence[Key], context) -> Iterator[Hit]:

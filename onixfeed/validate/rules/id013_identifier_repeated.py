@@ -24,24 +24,25 @@ from __future__ import annotations
 from typing import Iterator
 
 from onixfeed.validate.rules import Hit
-from onixfeed.validate.rules.identifiers import composite_tags, type_element
+from onixfeed.validate.rules.identifiers import composites
 
 CODE = "ID013"
 NAME = "identifier-repeated"
 
 
 def check(product, context) -> Iterator[Hit]:
+    for tag, rows in composites(product, context).items():
+        if len(rows) < 2:
+            continue  # a repeat needs two of a kind
+        yield from _repeats(tag, rows)
+
+
+def _repeats(tag: str, rows) -> Iterator[Hit]:
     seen: dict[tuple, int] = {}
-    for composite in product.iter(*composite_tags()):
-        tag = composite.tag
+    for row in rows:
+        composite = row.element
         parent = composite.getparent()
-        signature = (
-            parent,
-            tag,
-            (composite.findtext(type_element(tag)) or "").strip(),
-            composite.findtext("IDTypeName"),
-            (composite.findtext("IDValue") or "").strip(),
-        )
+        signature = (parent, tag, row.kind, row.type_name, row.value)
         if signature in seen:
             yield Hit(f"<{tag}> type {signature[2]} value {signature[4]!r} repeats the one on line "
                       f"{seen[signature]} under the same <{parent.tag}>", composite)

@@ -23,6 +23,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from onixfeed.validate.rules import Hit
+from onixfeed.validate.rules.identifiers import composites
 
 CODE = "ID014"
 NAME = "isbn10-without-isbn13"
@@ -31,24 +32,21 @@ _THIRTEEN = frozenset({"03", "15", "24"})
 
 
 def check(product, context) -> Iterator[Hit]:
+    rows = composites(product, context).get("ProductIdentifier", ())
+    if not any(row.kind == "02" for row in rows):
+        return
     groups: dict = {}
-    for composite in product.iter("ProductIdentifier"):
-        groups.setdefault(composite.getparent(), []).append(composite)
+    for row in rows:
+        groups.setdefault(row.element.getparent(), []).append(row)
     for siblings in groups.values():
-        tens = []
-        stems = set()  # 13-digit values without their check digit
-        for composite in siblings:
-            kind = (composite.findtext("ProductIDType") or "").strip()
-            value = composite.find("IDValue")
-            if value is None:
-                continue
-            if kind == "02":
-                tens.append(value)
-            elif kind in _THIRTEEN:
-                stems.add((value.text or "")[:-1])
-        for value in tens:
-            body = (value.text or "")[:-1]
+        tens = [row for row in siblings if row.kind == "02" and row.value_element is not None]
+        # 13-digit values without their check digit
+        stems = {(row.value_element.text or "")[:-1] for row in siblings
+                 if row.kind in _THIRTEEN and row.value_element is not None}
+        for row in tens:
+            text = row.value_element.text or ""
+            body = text[:-1]
             if "979" + body in stems:
-                yield Hit(f"ISBN-10 {value.text} is given with a 979 ISBN-13; ISBN-10s exist only for 978", value)
+                yield Hit(f"ISBN-10 {text} is given with a 979 ISBN-13; ISBN-10s exist only for 978", row.value_element)
             elif "978" + body not in stems:
-                yield Hit(f"ISBN-10 {value.text} has no ProductIdentifier giving it as ISBN-13 978{body}", value)
+                yield Hit(f"ISBN-10 {text} has no ProductIdentifier giving it as ISBN-13 978{body}", row.value_element)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import Iterator
+from typing import Iterator, NamedTuple
 
 from lxml import etree
 
@@ -29,15 +29,55 @@ def type_element(composite_tag: str) -> str:
     return composite_tag[: -len("Identifier")] + "IDType"
 
 
-def typed_values(root: etree._Element, wanted: dict[str, frozenset[str]]) -> Iterator[tuple[str, etree._Element, str]]:
+class Composite(NamedTuple):
+    """One identifier composite of a product, read once and shared by the identifier rules."""
+
+    element: etree._Element
+    tag: str
+    kind: str  # the stripped type code ('' when missing)
+    value_element: etree._Element | None
+    value: str  # the stripped IDValue ('' when missing)
+    type_name: str | None  # IDTypeName as written, None when absent
+
+
+def all_composites(root: etree._Element, context) -> dict[str, list[Composite]]:
+    """Every identifier composite of a product by tag (use through `context.shared`)."""
+    found: dict[str, list[Composite]] = {}
+    for tag in composite_tags():
+        elements = context.elements(root, tag)
+        if not elements:
+            continue
+        type_tag = type_element(tag)
+        rows = found[tag] = []
+        for composite in elements:
+            # one pass over the few children beats three find() calls
+            kind, value, type_name = None, None, None
+            for child in composite.iterchildren(type_tag, "IDValue", "IDTypeName"):
+                name = child.tag
+                if name == type_tag:
+                    if kind is None:
+                        kind = child.text or ""
+                elif name == "IDValue":
+                    if value is None:
+                        value = child
+                elif type_name is None:
+                    type_name = child.text or ""
+            rows.append(Composite(composite, tag, (kind or "").strip(), value,
+                                  (value.text or "").strip() if value is not None else "", type_name))
+    return found
+
+
+def composites(root: etree._Element, context) -> dict[str, list[Composite]]:
+    return context.shared(root, all_composites)
+
+
+def typed_values(root: etree._Element, context, wanted: dict[str, frozenset[str]]) -> Iterator[tuple[str, etree._Element, str]]:
     """(type code, IDValue element, stripped value) for each composite in `wanted` whose type is listed."""
-    for composite in root.iter(*wanted):
-        tag = composite.tag
-        kind = (composite.findtext(type_element(tag)) or "").strip()
-        if kind in wanted[tag]:
-            value = composite.find("IDValue")
-            if value is not None:
-                yield kind, value, (value.text or "").strip()
+    found = composites(root, context)
+    for tag, kinds in wanted.items():
+        for row in found.get(tag, ()):
+            if row.kind in kinds and row.value_element is not None:
+                yield row.kind, row.value_element, row.value
 
 
 def _digit(char: str) -> int:

@@ -30,7 +30,7 @@ DIGITAL_FORMS = frozenset({"AJ", "AN", "AO", "EA", "EB", "EC", "ED"})
 
 
 def check(product, context) -> Iterator[Hit]:
-    for detail in product.iter("DescriptiveDetail", "ProductPart"):
+    for detail in context.elements(product, "DescriptiveDetail", "ProductPart"):
         form = (detail.findtext("ProductForm") or "").strip()
         if form in DIGITAL_FORMS:
             measure = detail.find("Measure")

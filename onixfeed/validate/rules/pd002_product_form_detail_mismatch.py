@@ -58,7 +58,7 @@ CONSTRAINED = frozenset().union(*(codes for codes, _, _ in GROUPS))
 
 
 def check(product, context) -> Iterator[Hit]:
-    for detail in product.iter("DescriptiveDetail", "ProductPart"):
+    for detail in context.elements(product, "DescriptiveDetail", "ProductPart"):
         form = (detail.findtext("ProductForm") or "").strip()
         for element in detail.iterchildren("ProductFormDetail"):
             code = (element.text or "").strip()

@@ -25,7 +25,7 @@ NAME = "product-form-detail-repeated"
 
 
 def check(product, context) -> Iterator[Hit]:
-    for detail in product.iter("DescriptiveDetail", "ProductPart", "RelatedProduct"):
+    for detail in context.elements(product, "DescriptiveDetail", "ProductPart", "RelatedProduct"):
         seen: set[str] = set()
         for element in detail.iterchildren("ProductFormDetail"):
             code = (element.text or "").strip()

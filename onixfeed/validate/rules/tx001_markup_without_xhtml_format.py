@@ -30,7 +30,7 @@ NAME = "markup-without-xhtml-format"
 
 
 def check(product, context) -> Iterator[Hit]:
-    for element in product.iter(*formatted_elements()):
+    for element in context.elements(product, *formatted_elements()):
         if element.get("textformat", "").strip() == "05":
             continue
         child = next(element.iterchildren(etree.Element), None)

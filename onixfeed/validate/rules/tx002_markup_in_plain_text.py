@@ -33,7 +33,7 @@ MARKUP_FORMATS = frozenset({"02", "03", "05"})
 
 
 def check(product, context) -> Iterator[Hit]:
-    for element in product.iter(*formatted_elements()):
+    for element in context.elements(product, *formatted_elements()):
         fmt = element.get("textformat", "").strip()
         if fmt in MARKUP_FORMATS:
             continue

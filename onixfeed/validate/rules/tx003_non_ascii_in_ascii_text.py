@@ -30,7 +30,7 @@ OUTSIDE = re.compile(r"[^\n\r\t -~]")
 
 
 def check(product, context) -> Iterator[Hit]:
-    for element in product.iter(*formatted_elements()):
+    for element in context.elements(product, *formatted_elements()):
         if element.get("textformat", "").strip() != "07":
             continue
         found = OUTSIDE.search("".join(element.itertext()))

@@ -31,7 +31,7 @@ NAME = "xhtml-element-not-allowed"
 
 def check(product, context) -> Iterator[Hit]:
     allowed = xhtml_subset()
-    for element in product.iter(*formatted_elements()):
+    for element in context.elements(product, *formatted_elements()):
         if element.get("textformat", "").strip() != "05":
             continue
         for inner in element.iterdescendants(etree.Element):

@@ -1,0 +1,98 @@
+"""Benchmark the native rules: how much they add to schema validation of the 10,000-product file.
+
+Target (issue 4): all native rules together add at most 50% to schema-validation time.
+Runs the library equivalent of `onixfeed validate --no-rules` and `onixfeed validate` on
+bench-data/onix-10000.xml (bench/generate.py; generated once, gitignored), in one process
+(CPU time is then exact) and with every core (wall time, as a user sees it), and prints
+both times and the ratio; then the ten costliest rules per product, for whoever tunes them.
+"""
+
+from __future__ import annotations
+
+import collections
+import datetime
+import os
+import time
+from pathlib import Path
+
+from lxml import etree
+
+from bench import strict_bench
+from bench.generate import generate
+from onixfeed import onix
+from onixfeed.validate.checks import MessageInfo
+from onixfeed.validate.rules import Context, RuleChecks, default_severities, registry
+from onixfeed.validate.run import iter_results
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "bench-data"
+PRODUCTS = int(os.environ.get("RULES_BENCH_PRODUCTS", "10000"))
+TARGET = 1.5  # rules may add at most 50% to schema validation
+PROFILED = 2_000  # products timed rule by rule
+
+
+def _run(path: Path, jobs: int, checks) -> tuple[float, float, int]:
+    """(wall seconds, CPU seconds of this process, findings) of one validation."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    results = list(iter_results([str(path)], jobs=jobs, checks=checks))
+    return time.perf_counter() - wall, time.process_time() - cpu, sum(len(r.findings) for r in results)
+
+
+def _products(path: Path, count: int) -> list[etree._Element]:
+    """The first products of the file with reference names and no namespace, as the engine hands them over."""
+    products = []
+    for _, element in etree.iterparse(str(path), tag=f"{{{onix.NAMESPACES[('3.0', 'reference')]}}}Product"):
+        for node in element.iter(etree.Element):
+            node.tag = onix.local_name(node.tag)
+        products.append(element)
+        if len(products) == count:
+            break
+    return products
+
+
+def costliest_rules(path: Path, count: int = PROFILED, top: int = 10) -> list[tuple[str, float]]:
+    """(code, CPU microseconds per product) of the costliest rules on the first `count` products."""
+    levels = default_severities()
+    rules = [rule for rule in registry() if levels.get(rule.code, "off") != "off" and rule.scope != "header"]
+    info = MessageInfo(str(path), "3.0", "reference")
+    cost: collections.Counter = collections.Counter()
+    products = _products(path, count)
+    for product in products:
+        context = Context(info, datetime.date.today())
+        started = time.process_time()
+        context.elements(product, "Product")  # the shared index, built once per product
+        cost["(index)"] += time.process_time() - started
+        for rule in rules:
+            function = rule.keys if rule.scope == "message" else rule.check
+            started = time.process_time()
+            for _ in function(product, context):
+                pass
+            cost[rule.code] += time.process_time() - started
+    return [(code, seconds * 1e6 / len(products)) for code, seconds in cost.most_common(top)]
+
+
+def main() -> None:
+    DATA.mkdir(exist_ok=True)
+    path = DATA / f"onix-{PRODUCTS}.xml"
+    if not path.exists():
+        generate(path, PRODUCTS)
+    print(f"rules bench: {path.name}, {path.stat().st_size / 1e6:.0f} MB, {PRODUCTS} products")
+    native_cpu = None
+    for jobs, label in ((1, "1 process (CPU s)"), (os.cpu_count() or 1, f"{os.cpu_count()} workers (wall s)")):
+        schema_wall, schema_cpu, _ = _run(path, jobs, None)
+        rules_wall, rules_cpu, findings = _run(path, jobs, RuleChecks())
+        schema, rules = (schema_cpu, rules_cpu) if jobs == 1 else (schema_wall, rules_wall)
+        native_cpu = rules_cpu if jobs == 1 else native_cpu
+        ratio = rules / schema
+        verdict = "ok" if ratio <= TARGET else f"over the {TARGET:.1f}x target"
+        print(f"  {label}: --no-rules {schema:.2f}, with rules {rules:.2f}, ratio {ratio:.2f} ({verdict}); "
+              f"{findings} findings with rules")
+    for line in strict_bench.report(path, PRODUCTS, native_cpu):
+        print(line)
+    print(f"  costliest rules over the first {PROFILED} products (CPU us per product):")
+    for code, micros in costliest_rules(path):
+        print(f"    {code:<8} {micros:7.1f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -129,11 +129,11 @@ def check_header(header: etree._Element, config: Config) -> None:
         raise InputError(f"{where}: the Header built from [sender] and [defaults] is not valid ONIX 3.0: {errors}")
 
 
-def convert(files: Sequence[Path], header_xml: bytes, workers: int | None = None,
+def convert(files: Sequence[str], header_xml: bytes, workers: int | None = None,
             step: ProductStep | None = None) -> Iterator[RecordOutcome]:
     """Read, build and validate every file; outcomes come back in the files' order."""
-    chunks = [(tuple(map(str, files[start:start + CHUNK_SIZE])), header_xml, step)
-              for start in range(0, len(files), CHUNK_SIZE)]
+    # a generator: the pool takes tasks only as fast as its pipe accepts them
+    chunks = ((tuple(files[start:start + CHUNK_SIZE]), header_xml, step) for start in range(0, len(files), CHUNK_SIZE))
     count = workers if workers is not None else (os.cpu_count() or 1)
     if count <= 1 or len(files) < PARALLEL_FROM:
         for chunk in chunks:

@@ -59,7 +59,9 @@ def flavour_of(root_tag: str, release_attr: str | None, doctype: str = "") -> Fl
     namespace = namespace_of(root_tag)
     tags = "short" if name == ROOTS["short"] else "reference"
     release = (release_attr or "").strip()
-    if release not in ("3.0", "3.1"):
+    if release == "2.1":
+        pass  # 2.1 may carry release="2.1" (it is optional there)
+    elif release not in ("3.0", "3.1"):
         match = re.search(r"/onix/(2\.1|3\.0|3\.1)/", namespace)
         if match:
             release = match.group(1)

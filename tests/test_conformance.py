@@ -314,3 +314,14 @@ def test_mutants_agree_with_libxml2_in_worker_processes():
     name, data = generated_bases()[0]
     for label, mutant in mutants(name, data, 12, seed=999):
         assert_agrees(mutant, label, jobs=2)
+
+
+def test_every_real_file_gets_the_official_verdict_and_libxml2_lines():
+    manifest = SHARED / "manifest.json"
+    if not manifest.is_file():
+        pytest.skip("the shared real-world corpus is absent")
+    for entry in json.loads(manifest.read_text(encoding="utf-8")):
+        data = (SHARED / entry["file"]).read_bytes()
+        assert engine_result(data).valid == entry["xsd_valid"], entry["file"]
+        if entry["well_formed_lxml"] and entry["encoding"].lower().startswith("utf-8"):
+            assert_agrees(data, entry["file"])

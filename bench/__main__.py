@@ -1,0 +1,11 @@
+"""`make bench` / `python -m bench`: run every benchmark in turn (add yours to BENCHES)."""
+
+import importlib
+
+BENCHES = [
+    "bench.export_bench",
+    "bench.validate_bench",
+]
+
+for name in BENCHES:
+    importlib.import_module(name).main()

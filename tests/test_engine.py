@@ -201,3 +201,27 @@ def test_library_verbs_read_paths_and_gzip(tmp_path):
     assert [f.rule for f in library.iter_findings(tmp_path)] == ["XS002"]
     per_file = library.results(tmp_path)
     assert sorted((r.products, r.valid, r.release) for r in per_file) == [(2, False, "3.0"), (2, True, "3.0")]
+
+
+def test_a_tag_mismatch_names_the_opening_line_of_the_original_file():
+    data = message_bytes(4, seed=21)
+    start = data.index(b"<DescriptiveDetail>", data.index(b"000000003"))
+    cut = data.index(b"</DescriptiveDetail>", start)
+    data = data[:cut] + data[cut + len(b"</DescriptiveDetail>"):]
+    found = run(data).findings[-1]
+    assert found.rule == "XS000"
+    assert f"line {line_of(data, b'<DescriptiveDetail>', 3)}" in found.message
+
+
+def test_the_splitter_keeps_lines_across_comments_and_top_level_strays():
+    data = message_bytes(4, seed=22)
+    data = data.replace(b"  </Product>\n  <Product>", b"  </Product>\n<!-- a\ncomment -->\n  <Product>", 1)
+    at = data.rindex(b"  </Product>\n  <Product>")
+    data = data[:at] + b"  </Product>\n<Stray/>\n  <Product>" + data[at + len(b"  </Product>\n  <Product>"):]
+    splitter = ProductSplitter(io.BytesIO(data), batch_bytes=1, block_size=1000)
+    prolog = splitter.prolog()
+    batches = list(splitter.batches(prolog.product_tag))
+    assert prolog.data + b"".join(batch.data for batch in batches) == data
+    assert len(batches) == 3  # no cut before the stray element
+    for batch in batches:
+        assert batch.line == data.count(b"\n", 0, batch.offset) + 1

@@ -281,9 +281,10 @@ def validate_batch(plan: Plan, batch: Batch, validate: bool = True) -> Outcome:
             # may place it by what follows: the main process parses on from here as one stream.
             outcome.broken = True
         else:
-            line = line + shift if batch.index > 0 else line
+            shift = shift if batch.index > 0 else 0
             outcome.syntax = Finding("XS000", messages.RULES["XS000"], Severity.ERROR,
-                                     messages.not_well_formed(error.msg), plan.name, line, None, None, column or None)
+                                     messages.not_well_formed(error.msg, shift, document_line),
+                                     plan.name, line + shift, None, None, column or None)
         return outcome
     elements = [child for child in root if isinstance(child.tag, str)]
     selectors = {rule.selector for rule in plan.unique} | {onix.PRODUCT[plan.tags]}
@@ -421,8 +422,10 @@ def _first_syntax_error(plan: Plan, batch: Batch, more: Iterator[bytes]) -> tupl
         parser.close()
     except etree.XMLSyntaxError as error:
         line, column = error.position
-        return Finding("XS000", messages.RULES["XS000"], Severity.ERROR, messages.not_well_formed(error.msg),
-                       plan.name, line + (shift if batch.index > 0 else 0), None, None, column or None), b""
+        shift = shift if batch.index > 0 else 0
+        message = messages.not_well_formed(error.msg, shift, batch.line - shift)
+        return Finding("XS000", messages.RULES["XS000"], Severity.ERROR, message,
+                       plan.name, line + shift, None, None, column or None), b""
     return None, b"".join(kept)
 
 

@@ -117,7 +117,10 @@ def describe(type_name: str, message: str, release: str, tags: str) -> Described
     return Described("XS009", f"{subject}: {detail}")
 
 
-def not_well_formed(message: str) -> str:
-    """libxml2's parser message, trimmed: it already names what was expected."""
+def not_well_formed(message: str, shift: int = 0, first_shifted: int = 0) -> str:
+    """libxml2's parser message, trimmed (it already names what was expected), with the
+    lines it mentions from `first_shifted` on moved by `shift` back to the original file's."""
     text = re.sub(r", line \d+, column \d+$", "", message.strip())
+    if shift:
+        text = re.sub(r"\bline (\d+)", lambda m: f"line {int(m.group(1)) + (shift if int(m.group(1)) >= first_shifted else 0)}", text)
     return text[0].lower() + text[1:] if text else "the document is not well-formed XML"

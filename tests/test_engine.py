@@ -153,7 +153,7 @@ class RecordingChecks:
         return found, [Key("ProductForm", product.findtext("DescriptiveDetail/ProductForm"), product.sourceline, None)]
 
     def message(self, keys, message):
-        return [Finding("T003", "keys", Severity.INFO, str(len(keys)), message.file, keys[-1].line)]
+        return [Finding("T003", "keys", Severity.INFO, str(len(keys)), message.file, keys[-1].line)] if keys else []
 
 
 @pytest.mark.parametrize("tags", ["reference", "short"])
@@ -225,3 +225,11 @@ def test_the_splitter_keeps_lines_across_comments_and_top_level_strays():
     assert len(batches) == 3  # no cut before the stray element
     for batch in batches:
         assert batch.line == data.count(b"\n", 0, batch.offset) + 1
+
+
+def test_a_message_without_products_is_validated_whole_and_its_header_checked():
+    data = message_bytes(1, seed=23)
+    data = re.sub(rb"  <Product>.*</Product>\n", b"  <NoProduct/>\n", data, flags=re.S)
+    result = run(data, checks=RecordingChecks())
+    assert [f.rule for f in result.findings] == ["T001"] and result.products == 0
+    assert result.findings[0].line == line_of(data, b"<Header>")

@@ -119,6 +119,7 @@ class Plan:
     unique: tuple[UniqueRule, ...]
     info: MessageInfo
     checks: Checks | None
+    whole: bool = False  # the prolog is the entire document (no Product found by the scanner)
 
 
 @dataclass
@@ -346,6 +347,10 @@ def validate_batch(plan: Plan, batch: Batch, validate: bool = True) -> Outcome:
                 if unvalued and root.getroottree().getpath(first) in unvalued:
                     continue  # an invalid value gives libxml2 no key to compare
                 outcome.unique.append((rule.name, product.sourceline + shift, _value_of(first), number))
+    if plan.checks is not None and plan.whole:
+        header = next((e for e in elements if onix.local_name(e.tag) in ("Header", "header")), None)
+        if header is not None:
+            outcome.checks.extend(plan.checks.header(normalise(header, plan.release, plan.tags), plan.info))
     if plan.checks is not None:
         for position in numbers:
             product = normalise(elements[position - 1], plan.release, plan.tags)
@@ -495,7 +500,7 @@ def iter_stream(
     prefix = text[:cut] if cut and not text[cut:].strip() else text
     schemas.load_schema(flavour.release, flavour.tags)  # compile once, before workers fork
     plan = Plan(name, flavour.release, flavour.tags, text, elements, prefix, closer,
-                _unique_rules_cached(flavour.release, flavour.tags), info, checks)
+                _unique_rules_cached(flavour.release, flavour.tags), info, checks, prolog.whole)
     if checks is not None and header is not None:
         found = list(checks.header(header, info))
         result.findings.extend(found)

@@ -159,3 +159,12 @@ def test_assertion_codes_and_comments():
     assert strict.assertion_code("_20171126_c_14") == "SX_20171126_c_14"
     assert strict.assertion_comment("(: Every Price must include PriceType :) exists(x)") == "Every Price must include PriceType"
     assert strict.assertion_comment("exists(x)") == ""
+
+
+def test_namespace_redeclared_on_header_and_product_is_normalised(schema):
+    # Some senders declare xmlns again (and wrongly: www.editeur.org) on every block.
+    wrong = "http://www.editeur.org/onix/3.0/reference"
+    header = HEADER.replace("<Header>", f'<Header xmlns="{wrong}">')
+    body = product("r1", "9780367874820").replace("<Product>", f'<Product xmlns="{wrong}">', 1)
+    data = message(body, header=header).replace(f'xmlns="{NS}"'.encode(), f'xmlns="{wrong}"'.encode(), 1)
+    assert [f.rule for f in run(data, schema)] == ["SX_20171126_c_14"]

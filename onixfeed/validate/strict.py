@@ -24,7 +24,6 @@ finding) or a single assertion's code to a severity; error otherwise. The strict
 
 from __future__ import annotations
 
-import copy
 import multiprocessing
 import os
 import re
@@ -293,29 +292,44 @@ class WrappedProduct:
 
 
 def wrap(root: etree._Element, header: etree._Element | None, product: etree._Element, release: str,
-         index: int, record: str | None) -> WrappedProduct:
-    """A message holding only copies of the Header and one Product (both already in reference
-    tags and the official namespace), serialised with a clean default namespace."""
+         tags: str, index: int, record: str | None) -> WrappedProduct:
+    """A message holding only the Header and one Product, rebuilt with reference names in the
+    official namespace (declared once, on the root) and their text as it was, so the lines
+    inside each part stay as in the original file."""
     namespace = onix.NAMESPACES[(release, "reference")]
+    mapping = onix.short_to_reference(release) if tags == "short" else {}
     wrapper = etree.Element(f"{{{namespace}}}ONIXMessage", nsmap={None: namespace}, release=release)
     wrapper.text = "\n"
     for part in (header, product):
         if part is not None:
-            copied = copy.deepcopy(part)
-            copied.tail = "\n"
-            wrapper.append(copied)
+            _copy_into(wrapper, part, namespace, mapping).tail = "\n"
     lines = (root.sourceline, header.sourceline if header is not None else None, product.sourceline)
     return WrappedProduct(etree.tostring(wrapper), lines, record, index)
 
 
-def _to_reference(element: etree._Element, release: str, tags: str) -> None:
-    """Rename an element's subtree in place to reference names in the official namespace."""
-    mapping = onix.short_to_reference(release) if tags == "short" else {}
-    namespace = onix.NAMESPACES[(release, "reference")]
-    for node in element.iter():
-        if isinstance(node.tag, str):
-            name = onix.local_name(node.tag)
-            node.tag = f"{{{namespace}}}{mapping.get(name, name)}"
+def _copy_into(parent: etree._Element, element: etree._Element, namespace: str, mapping: dict[str, str]) -> etree._Element:
+    """Append a renamed copy of `element` (and its subtree) to `parent`.
+
+    Elements are created afresh rather than renamed in place: lxml keeps an element's own
+    namespace declarations, and a copy moved under a new root can then serialise in its
+    old namespace (seen with files that declare xmlns again on Header and Product).
+    """
+    name = onix.local_name(element.tag)
+    copied = etree.SubElement(parent, f"{{{namespace}}}{mapping.get(name, name)}")
+    for key, value in element.attrib.items():
+        copied.set(key, value)
+    copied.text = element.text
+    last: etree._Element | None = None
+    for child in element:
+        if isinstance(child.tag, str):
+            last = _copy_into(copied, child, namespace, mapping)
+            last.tail = child.tail
+        elif child.tail:  # an entity reference or the like: keep the text after it
+            if last is None:
+                copied.text = (copied.text or "") + child.tail
+            else:
+                last.tail = (last.tail or "") + child.tail
+    return copied
 
 
 def iter_wrapped(stream: BinaryIO | str, name: str) -> Iterator[tuple[str, WrappedProduct]]:
@@ -347,13 +361,11 @@ def iter_wrapped(stream: BinaryIO | str, name: str) -> Iterator[tuple[str, Wrapp
                 continue
             local = onix.local_name(element.tag)
             if local == onix.HEADER[flavour.tags]:
-                _to_reference(element, flavour.release, flavour.tags)
                 header = element
             elif local == onix.PRODUCT[flavour.tags]:
                 index += 1
-                _to_reference(element, flavour.release, flavour.tags)
                 record = _record_reference(element)
-                yield flavour.release, wrap(root, header, element, flavour.release, index, record)
+                yield flavour.release, wrap(root, header, element, flavour.release, flavour.tags, index, record)
                 element.clear()
                 while element.getprevious() is not None and element.getprevious() is not header:
                     del root[0 if header is None else 1]
@@ -364,7 +376,7 @@ def iter_wrapped(stream: BinaryIO | str, name: str) -> Iterator[tuple[str, Wrapp
 
 def _record_reference(product: etree._Element) -> str | None:
     for child in product:
-        if isinstance(child.tag, str) and onix.local_name(child.tag) == "RecordReference":
+        if isinstance(child.tag, str) and onix.local_name(child.tag) in ("RecordReference", "a001"):
             return (child.text or "").strip() or None
     return None
 

@@ -102,7 +102,8 @@ class ProductSplitter:
 
     def batches(self, product_tag: bytes) -> Iterator[Batch]:
         """Yield the products after the prolog in batches (call after prolog())."""
-        end_tag = b"</" + product_tag + b">"
+        # One pass finds the end tag or the start of a comment or CDATA section to step over.
+        end_tag = re.compile(b"</" + product_tag + b">|(<!)")
         start_tag = b"<" + product_tag
         buffer_offset = self._offset  # file offset of self._buffer[0]
         start = 0  # batch start within the buffer
@@ -149,20 +150,25 @@ class ProductSplitter:
         self._buffer = b""
         yield Batch(index, data, buffer_offset + start, line, lead, self.products - count, count, True)
 
-    def _product_end(self, end_tag: bytes, scan: int) -> int | None:
+    def _product_end(self, end_tag: re.Pattern, scan: int) -> int | None:
         """The offset just after the next Product end tag outside comments and CDATA."""
         buffer = self._buffer
-        while True:
-            found = buffer.find(end_tag, scan)
-            if found < 0:
-                return None
-            skipped = _skip_markup(buffer, scan, found)
-            if skipped is None:
-                return None
-            if skipped > found:
-                scan = skipped  # that end tag sat inside a comment or CDATA section
+        found = end_tag.search(buffer, scan)
+        while found is not None:
+            if found.lastindex is None:  # not "<!": the end tag itself
+                return found.end()
+            opened = found.start()
+            if buffer.startswith(b"<!--", opened):
+                close = buffer.find(b"-->", opened + 4)
+            elif buffer.startswith(b"<![CDATA[", opened):
+                close = buffer.find(b"]]>", opened + 9)
+            else:
+                found = end_tag.search(buffer, opened + 2)
                 continue
-            return found + len(end_tag)
+            if close < 0:
+                return None  # read on: the comment or CDATA section ends further on
+            found = end_tag.search(buffer, close + 3)
+        return None
 
     def _next_start(self, start_tag: bytes, end: int) -> tuple[int, bool] | None:
         """(offset of the next top-level Product start, whether only white space,
@@ -191,27 +197,3 @@ class ProductSplitter:
             else:
                 clean = False  # some other element at the top level
                 position = found + 1
-
-
-def _skip_markup(buffer: bytes, scan: int, limit: int) -> int | None:
-    """Walk comments and CDATA sections opening in [scan, limit); return the offset after
-    the last one (or scan when none); None when one is not closed yet."""
-    position = scan
-    while True:
-        opened = buffer.find(b"<!", position, limit)
-        if opened < 0:
-            return position
-        if buffer.startswith(b"<!--", opened):
-            close = buffer.find(b"-->", opened + 4)
-            width = 3
-        elif buffer.startswith(b"<![CDATA[", opened):
-            close = buffer.find(b"]]>", opened + 9)
-            width = 3
-        else:
-            position = opened + 2
-            continue
-        if close < 0:
-            return None
-        position = close + width
-        if position > limit:
-            return position

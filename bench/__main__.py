@@ -5,6 +5,7 @@ import importlib
 BENCHES = [
     "bench.export_bench",
     "bench.validate_bench",
+    "bench.inputs_bench",
 ]
 
 for name in BENCHES:

@@ -205,3 +205,12 @@ def test_a_named_pipe_is_read_once_and_gunzipped(tmp_path):
     assert source.size is None
     assert read(source) == b"<piped/>"
     writer.join(5)
+
+
+def test_sizes_are_of_the_message_not_the_compressed_bytes(tmp_path):
+    body = b"<m>" + b"x" * 100_000 + b"</m>"
+    (tmp_path / "m.xml.gz").write_bytes(gzip.compress(body))
+    with zipfile.ZipFile(tmp_path / "m.zip", "w", compression=zipfile.ZIP_DEFLATED) as zipped:
+        zipped.writestr("m.xml", body)
+    sizes = {os.path.basename(source.name): source.size for source in inputs.expand([str(tmp_path)])}
+    assert sizes == {"m.xml.gz": len(body), "m.zip!m.xml": len(body)}

@@ -61,7 +61,7 @@ class Source:
     name: str  # as reports show it: a path, "-", or "archive.zip!member.xml"
     path: str | None  # the file on disk (None for standard input)
     member: str | None = None  # the zip member, for a source inside an archive
-    size: int | None = None  # bytes on disk (compressed), for progress; None when unknown
+    size: int | None = None  # bytes of the message (uncompressed where cheaply known); None when unknown
     problem: tuple[str, str, str] | None = None  # (rule, name, message) found while listing
 
     def open(self) -> BinaryIO:
@@ -155,6 +155,8 @@ def _file_sources(path: str, explicit: bool) -> Iterator[Source]:
         size = os.path.getsize(path)
         with open(path, "rb") as handle:
             head = handle.read(4)
+            if head.startswith(GZIP_MAGIC) and size >= 18:
+                size = max(size, _gzip_stated_size(handle, size))
     except OSError as exc:
         # It may have vanished since listing: a finding for this file, not the end of the run.
         yield Source(path, path, problem=(*UNREADABLE, _os_reason(exc)))
@@ -163,6 +165,12 @@ def _file_sources(path: str, explicit: bool) -> Iterator[Source]:
         yield from _zip_sources(path, explicit)
     else:
         yield Source(path, path, size=size)
+
+
+def _gzip_stated_size(handle: BinaryIO, size: int) -> int:
+    """The uncompressed size a gzip file's trailer states (modulo 4 GiB, of its last member)."""
+    handle.seek(size - 4)
+    return int.from_bytes(handle.read(4), "little")
 
 
 def _zip_sources(path: str, explicit: bool) -> Iterator[Source]:
@@ -178,7 +186,7 @@ def _zip_sources(path: str, explicit: bool) -> Iterator[Source]:
             yield Source(path, path, problem=(*NO_ONIX_IN_ARCHIVE, "the zip archive holds no ONIX (.xml, .onx, .onix) member"))
         return
     for info in chosen:
-        yield Source(f"{path}{MEMBER_SEPARATOR}{info.filename}", path, info.filename, info.compress_size)
+        yield Source(f"{path}{MEMBER_SEPARATOR}{info.filename}", path, info.filename, info.file_size)
 
 
 def _looks_like_onix(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:

@@ -16,7 +16,7 @@ from onixfeed.validate import engine, inputs
 from onixfeed.validate.engine import FileResult
 from onixfeed.validate.inputs import Source, SourceError
 
-# Below this many bytes on disk a file is one task for the shared pool; above, the engine
+# Below this many bytes of message a file is one task for the shared pool; above, the engine
 # parallelises its products. 8 MB is a few thousand products: enough to keep workers busy.
 LARGE_FILE_BYTES = 8 << 20
 

@@ -233,3 +233,27 @@ def test_a_message_without_products_is_validated_whole_and_its_header_checked():
     result = run(data, checks=RecordingChecks())
     assert [f.rule for f in result.findings] == ["T001"] and result.products == 0
     assert result.findings[0].line == line_of(data, b"<Header>")
+
+
+class LineChecks:
+    """A Checks that reports every product at its own sourceline, seen as a check sees it."""
+
+    def header(self, header, message):
+        return []
+
+    def product(self, product, message):
+        return [Finding("T004", "product-line", Severity.INFO, str(product.sourceline), message.file,
+                        product.sourceline)], []
+
+    def message(self, keys, message):
+        return []
+
+
+def test_checks_see_true_lines_and_report_them_past_lxmls_line_limit():
+    data = message_bytes(3, seed=24)
+    first_end = data.index(b"  <Product>", data.index(b"</Product>"))
+    data = data[:first_end] + b"\n" * 70_000 + data[first_end:]  # product 2 and 3 past line 65,535
+    result = run(data, checks=LineChecks())
+    wanted = [line_of(data, b"<Product>", n) for n in (1, 2, 3)]
+    assert [f.line for f in result.findings] == wanted
+    assert result.findings[0].message == str(wanted[0])

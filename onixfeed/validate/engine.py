@@ -9,16 +9,42 @@ Entry points (what the input layer and the CLI call):
 `stream` is an open binary stream positioned at the start of the document (a file, a gzip
 member, stdin's buffer); `name` is what findings name as their file. `jobs` is the number
 of worker processes (None: every core; 1: in this process). `checks` implements
-onixfeed.validate.checks.Checks and runs after the schema on the Header and each Product.
+onixfeed.validate.checks.Checks and runs after the schema on the Header and each Product
+(in the workers), with reference names, no namespace and the original file's lines (past
+line 65,535, which lxml cannot hold, the engine moves the lines of what the checks return).
 `progress(bytes_read, products_done)` is called as the stream is consumed.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import BinaryIO, Callable, Generator
+import functools
+import io
+import multiprocessing
+import os
+import re
+from collections import deque
+from dataclasses import dataclass, field, replace
+from typing import BinaryIO, Callable, Generator, Iterator
 
+from lxml import etree
+
+from onixfeed import onix, schemas
 from onixfeed.findings import Finding, Severity
+from onixfeed.validate import messages
+from onixfeed.validate.checks import Checks, Key, MessageInfo
+from onixfeed.validate.split import Batch, ProductSplitter, ascii_compatible
+
+# ---------------------------------------------------------------------------------------
+# How it works. The main process reads the stream once and cuts it, without parsing, into
+# the prolog (root start tag and Header) and batches of whole products (split.py). Each
+# batch becomes a small document: the prolog, the batch's original bytes, the root's end
+# tag. A worker parses and validates it with the compiled schema and maps libxml2's lines
+# back (a fixed shift per batch). What libxml2 would do differently on the whole document
+# is handled here: errors in the root and Header are reported once (from the first batch);
+# after an error in the root's content model libxml2 validates nothing further, so neither
+# does the engine; the message-wide xs:unique on RecordReference is checked in the main
+# process from each product's key; a well-formedness error stops everything, like a parser.
+# ---------------------------------------------------------------------------------------
 
 Progress = Callable[[int, int], None]
 
@@ -40,37 +66,11 @@ class FileResult:
         return not any(finding.severity is Severity.ERROR for finding in self.findings)
 
 
-# ---------------------------------------------------------------------------------------
-# How it works. The main process reads the stream once and cuts it, without parsing, into
-# the prolog (root start tag and Header) and batches of whole products (split.py). Each
-# batch becomes a small document: the prolog, the batch's original bytes, the root's end
-# tag. A worker parses and validates it with the compiled schema and maps libxml2's lines
-# back (a fixed shift per batch). What libxml2 would do differently on the whole document
-# is handled here: errors in the root and Header are reported once (from the first batch);
-# after an error in the root's content model libxml2 validates nothing further, so neither
-# does the engine; the message-wide xs:unique on RecordReference is checked in the main
-# process from each product's key; a well-formedness error stops everything, like a parser.
-# ---------------------------------------------------------------------------------------
-
-import functools
-import io
-import multiprocessing
-import os
-import re
-from collections import deque
-from dataclasses import replace
-
-from lxml import etree
-
-from onixfeed import onix, schemas
-from onixfeed.validate import messages
-from onixfeed.validate.checks import Checks, Key, MessageInfo
-from onixfeed.validate.split import Batch, ProductSplitter, ascii_compatible
-
 BATCH_BYTES = 1 << 21  # about 2 MB: large enough to amortise a task, small enough to spread
 BATCH_LINES = 40_000  # keep a batch document's lines well below libxml2's 65,535 line limit
 IN_FLIGHT_PER_JOB = 3  # batches queued per worker: keeps workers busy, memory flat
 XS = "{http://www.w3.org/2001/XMLSchema}"
+MAX_SOURCELINE = 65_535  # lxml keeps an element's line in 16 bits
 
 
 def make_parser() -> etree.XMLParser:
@@ -195,11 +195,14 @@ def _message_info(name: str, flavour: onix.Flavour, header: etree._Element | Non
 
 
 def normalise(element: etree._Element, release: str, tags: str, shift: int = 0) -> etree._Element:
-    """Rename an element and its descendants to reference names without namespace, in place."""
+    """Rename an element and its descendants to reference names without namespace, in place,
+    and move their source lines by `shift` (to the original file's lines)."""
     mapping = onix.short_to_reference(release) if tags == "short" else None
     for node in element.iter(etree.Element):
         name = onix.local_name(node.tag)
         node.tag = mapping.get(name, name) if mapping else name
+        if shift:
+            node.sourceline += shift
     return element
 
 
@@ -352,11 +355,16 @@ def validate_batch(plan: Plan, batch: Batch, validate: bool = True) -> Outcome:
         if header is not None:
             outcome.checks.extend(plan.checks.header(normalise(header, plan.release, plan.tags), plan.info))
     if plan.checks is not None:
+        # Checks see the original file's lines where lxml can hold them (up to 65,535);
+        # past that they see the batch's own lines and the engine moves what they report.
+        true_lines = batch.line + batch.data.count(b"\n") <= MAX_SOURCELINE
+        moved = 0 if true_lines else shift
         for position in numbers:
-            product = normalise(elements[position - 1], plan.release, plan.tags)
+            product = normalise(elements[position - 1], plan.release, plan.tags, shift if true_lines else 0)
             found, keys = plan.checks.product(product, plan.info)
-            outcome.checks.extend(replace(f, line=f.line + shift) if f.line is not None else f for f in found)
-            outcome.keys.extend(key._replace(line=key.line + shift) if key.line is not None else key for key in keys)
+            outcome.checks.extend(replace(f, line=f.line + moved) if moved and f.line is not None else f for f in found)
+            outcome.keys.extend(key._replace(line=key.line + moved) if moved and key.line is not None else key
+                                for key in keys)
     return outcome
 
 

@@ -180,3 +180,10 @@ def test_github_escapes_percent_before_the_rest():
 def test_every_format_renders_an_empty_run(format_name):
     out = render(Report.of([]), format_name)
     assert isinstance(out, str)
+
+
+def test_text_keeps_products_with_the_same_record_reference_apart():
+    twice = [finding("XS001", Severity.ERROR, 10, record="same"), finding("PR003", Severity.ERROR, 20, record=None),
+             finding("ID002", Severity.ERROR, 30, record="same")]
+    lines = render(Report.of([FileResult("feeds/a.xml", findings=twice)]), "text").splitlines()
+    assert [line.strip().split()[0] for line in lines[1:7]] == ["product", "10", "message", "20", "product", "30"]

@@ -24,7 +24,8 @@ def render(report: Report, colour: bool = False) -> str:
     lines: list[str] = []
     for path, in_file in groupby(report.findings, key=lambda finding: finding.file or ""):
         lines.append(file_heading(path, by_path.get(path), colour))
-        for record, in_group in group_by_record(list(in_file)):
+        # Runs of consecutive findings, not a dict: two products may share a RecordReference.
+        for record, in_group in groupby(in_file, key=lambda finding: finding.record):
             label = f"product {record}" if record is not None else "message"
             lines.append(f"  {paint(label, BOLD, colour)}")
             lines.extend(f"    {finding_line(finding, colour)}" for finding in in_group)

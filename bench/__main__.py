@@ -6,6 +6,7 @@ BENCHES = [
     "bench.export_bench",
     "bench.validate_bench",
     "bench.inputs_bench",
+    "bench.rules_bench",
 ]
 
 for name in BENCHES:

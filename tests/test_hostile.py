@@ -221,3 +221,11 @@ def test_the_library_verbs_take_a_folder_of_broken_files_and_archives(tmp_path):
     findings = api.validate(tmp_path, jobs=1)
     assert {f.file for f in findings if f.rule == "XS000"} == set(per_file) - valid
     assert api.is_valid(tmp_path / "good.xml.gz", jobs=1) and not api.is_valid(tmp_path, jobs=1)
+
+
+def test_a_value_too_long_for_the_validator_is_a_finding_on_its_line(tmp_path):
+    title_line = VALID.split(b"A Title")[0].count(b"\n") + 1
+    (tmp_path / "long.xml").write_bytes(VALID.replace(b"A Title", b"x" * 20_000_000))
+    (result,) = library(tmp_path / "long.xml")
+    (finding,) = result.findings
+    assert (finding.rule, finding.line) == ("XS009", title_line)

@@ -259,14 +259,19 @@ def _readable_xpath(element: etree._Element, product_number: int | None, release
     return "/" + "/".join(reversed(parts))
 
 
-def _unread_entity_finding(root: etree._Element, plan: Plan, shift: int) -> Finding:
-    """A finding for content the schema could not see: an entity reference that is never expanded."""
+def _validator_failure_finding(root: etree._Element, log: etree._ListErrorLog, plan: Plan, shift: int) -> Finding:
+    """A finding for content libxml2's validator gave up on: an external entity it never read,
+    or a value its regular expressions cannot handle (a pattern facet on megabytes of text)."""
     entity = next(root.iter(etree.Entity), None)
-    line = entity.sourceline + shift if entity is not None and entity.sourceline else None
-    name = f"&{entity.name};" if entity is not None else "an entity reference"
-    return Finding("XS009", messages.RULES["XS009"], Severity.ERROR,
-                   f"{name} refers to an external entity, which is never read: the content cannot be validated",
-                   plan.name, line)
+    if entity is not None:
+        line = entity.sourceline + shift if entity.sourceline else None
+        message = f"&{entity.name}; refers to an external entity, which is never read: the content cannot be validated"
+    else:
+        first = log[0] if len(log) else None
+        line = first.line + shift if first is not None and first.line else None
+        detail = first.message.split(": ", 1)[-1].rstrip(".") if first is not None else "internal error"
+        message = f"the schema validator could not check this element ({detail}), nor what follows in these products"
+    return Finding("XS009", messages.RULES["XS009"], Severity.ERROR, message, plan.name, line)
 
 
 def validate_batch(plan: Plan, batch: Batch, validate: bool = True) -> Outcome:
@@ -308,8 +313,7 @@ def validate_batch(plan: Plan, batch: Batch, validate: bool = True) -> Outcome:
         try:
             schema_valid = schema.validate(root.getroottree())
         except etree.XMLSchemaValidateError:
-            # libxml2 cannot validate an external entity's content, which it was not allowed to read.
-            outcome.schema.append(_unread_entity_finding(root, plan, shift))
+            outcome.schema.append(_validator_failure_finding(root, schema.error_log, plan, shift))
             schema_valid = True
         if not schema_valid:
             tree = root.getroottree()

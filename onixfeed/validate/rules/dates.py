@@ -118,3 +118,29 @@ def day_of(composite: etree._Element) -> datetime.date | None:
         return None
     text = (date.text or "").strip()
     return calendar_day(text) if FORMATS["00"][0].match(text) else None
+
+
+def role_date(parent: etree._Element, composite: str, role: str) -> etree._Element | None:
+    """The first `composite` child of `parent` whose `<composite>Role` is `role` (e.g. PublishingDate 01)."""
+    role_tag = composite + "Role"
+    for element in parent.iterchildren(composite):
+        if (element.findtext(role_tag) or "").strip() == role:
+            return element
+    return None
+
+
+def comparable_values(first: etree._Element, second: etree._Element) -> tuple[str, str] | None:
+    """Both date composites' values when they can be compared as text: same format, no time zone.
+
+    EDItEUR's strict schema compares such dates as strings when formats and time zones
+    agree; values with a zone are left alone here (fewer findings, never a wrong one).
+    """
+    first_date, second_date = first.find("Date"), second.find("Date")
+    if first_date is None or second_date is None:
+        return None
+    if composite_format(first, first_date) != composite_format(second, second_date):
+        return None
+    a, b = (first_date.text or "").strip(), (second_date.text or "").strip()
+    if not a or not b or any(mark in a + b for mark in "+-Z"):
+        return None
+    return a, b

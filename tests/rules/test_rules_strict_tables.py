@@ -49,3 +49,27 @@ def test_product_form_detail_groups_match(assertions):
             codes = re.search(r"ProductFormDetail\[(?:matches\(\., '\^\(([^)]*)\)\$'\)|\. eq '(\w+)')\]", test)
             expected.append(frozenset((codes.group(1) or codes.group(2)).split("|")))
     assert sorted(map(sorted, expected)) == sorted(sorted(codes) for codes, _, _ in GROUPS)
+
+
+def _checked_in(assertions, scheme: str) -> set[str]:
+    """Composites on which the strict schema asserts a scheme's check digit."""
+    pattern = re.compile(rf"\(: IDValue must be a valid {re.escape(scheme)} \((?:check digit error|invalid digit)\)\s*:\)")
+    return {owner for owner, test in assertions if pattern.search(test)}
+
+
+@pytest.mark.parametrize("module, schemes", [
+    ("id001_isbn13_invalid", ["ISBN-13"]),
+    ("id002_isbn10_invalid", ["ISBN-10"]),
+    ("id003_gtin_invalid", ["GTIN-13", "GTIN-14", "UPC-12", "UPC-12+5"]),
+    ("id004_ismn_invalid", ["ISMN-13", "ISMN-10"]),
+    ("id005_gln_invalid", ["GLN"]),
+    ("id006_san_invalid", ["SAN"]),
+    ("id007_isni_invalid", ["ISNI"]),
+    ("id008_orcid_invalid", ["ORCID"]),
+])
+def test_check_digit_rules_look_only_where_the_strict_schema_does(assertions, module, schemes):
+    import importlib
+
+    rule = importlib.import_module(f"onixfeed.validate.rules.{module}")
+    where = set().union(*(_checked_in(assertions, scheme) for scheme in schemes))
+    assert where and set(rule.TYPES) <= where

@@ -1,7 +1,8 @@
 """An ISNI has the wrong shape, range or check character.
 
 Checks:
-    Every party identifier typed ISNI (type 16 in the name identifier composites) is 16
+    Every party identifier typed ISNI (type 16 in the name identifier composites other than
+    SupplierIdentifier and LocationIdentifier) is 16
     characters without spaces, fifteen digits and a check character, inside the ranges
     ISNI assigns, with a correct ISO 7064 MOD 11-2 check character, as EDItEUR's strict
     schema asserts.
@@ -28,7 +29,10 @@ from onixfeed.validate.rules.identifiers import PARTY_COMPOSITES, mod11_2_expect
 CODE = "ID007"
 NAME = "isni-invalid"
 
-TYPES = {composite: frozenset({"16"}) for composite in PARTY_COMPOSITES}
+# The strict schema checks these in every party composite but LocationIdentifier and
+# SupplierIdentifier; leaving those alone keeps our errors within what it asserts.
+TYPES = {composite: frozenset({"16"}) for composite in PARTY_COMPOSITES
+         if composite not in ("LocationIdentifier", "SupplierIdentifier")}
 SHAPE = re.compile(r"\d{15}[\dXx]\Z")
 # The blocks ISNI assigns from (ORCID's 0000-0001-5 to 0000-0003-4 and 0009-0000 are excluded).
 RANGE = re.compile(

@@ -1,7 +1,8 @@
 """An ORCID has the wrong shape, range or check character.
 
 Checks:
-    Every party identifier typed ORCID (type 21 in the name identifier composites) is 16
+    Every party identifier typed ORCID (type 21 in the name identifier composites other than
+    SupplierIdentifier and LocationIdentifier) is 16
     characters without hyphens, inside the blocks ORCID assigns, with a correct ISO 7064
     MOD 11-2 check character, as EDItEUR's strict schema asserts.
 
@@ -26,7 +27,10 @@ from onixfeed.validate.rules.identifiers import PARTY_COMPOSITES, mod11_2_expect
 CODE = "ID008"
 NAME = "orcid-invalid"
 
-TYPES = {composite: frozenset({"21"}) for composite in PARTY_COMPOSITES}
+# The strict schema checks these in every party composite but LocationIdentifier and
+# SupplierIdentifier; leaving those alone keeps our errors within what it asserts.
+TYPES = {composite: frozenset({"21"}) for composite in PARTY_COMPOSITES
+         if composite not in ("LocationIdentifier", "SupplierIdentifier")}
 SHAPE = re.compile(r"\d{15}[\dXx]\Z")
 RANGE = re.compile(r"(?:00000001[5-9]\d{6}|00000002\d{7}|00000003[0-4]\d{6}|0009000\d{8})[\dXx]\Z")
 

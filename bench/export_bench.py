@@ -224,10 +224,12 @@ def side_main(side: str, records: Path, out: Path) -> None:
     products = (run_onixfeed if side == "onixfeed" else run_baseline)(records, out)
     seconds = time.perf_counter() - started
     sampler.stopped.set()
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
-    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    print(json.dumps({"side": side, "products": products, "seconds": seconds, "rss_main_mb": own / 1024,
-                      "rss_child_mb": children / 1024, "pss_sum_mb": sampler.peak_kib / 1024}))
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)  # the pool's workers, joined by now
+    cpu = own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+    print(json.dumps({"side": side, "products": products, "seconds": seconds, "cpu_seconds": cpu,
+                      "rss_main_mb": own.ru_maxrss / 1024, "rss_child_mb": children.ru_maxrss / 1024,
+                      "pss_sum_mb": sampler.peak_kib / 1024}))
 
 
 def sizes_from_environment() -> list[int]:
@@ -258,14 +260,17 @@ def main() -> None:
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
     print()
-    print(f"{'N':>8} | {'side':<8} | {'products':>8} | {'seconds':>8} | {'products/s':>10} | "
-          f"{'RSS main MB':>11} | {'RSS max child MB':>16} | {'PSS sum MB':>10} | ratio")
+    print(f"{'N':>8} | {'side':<8} | {'products':>8} | {'wall s':>7} | {'CPU s':>7} | {'products/s':>10} | "
+          f"{'RSS main MB':>11} | {'RSS max child MB':>16} | {'PSS sum MB':>10} | wall ratio")
     for size, onixfeed, baseline, workers in rows:
         for result in (onixfeed, baseline):
             ratio = f"{onixfeed['seconds'] / baseline['seconds']:.2f}x baseline" if result is onixfeed else "1.00x"
-            print(f"{size:>8,} | {result['side']:<8} | {result['products']:>8,} | {result['seconds']:>8.1f} | "
-                  f"{result['products'] / result['seconds']:>10,.0f} | {result['rss_main_mb']:>11.0f} | "
-                  f"{result['rss_child_mb']:>16.0f} | {result['pss_sum_mb']:>10.0f} | {ratio}")
+            print(f"{size:>8,} | {result['side']:<8} | {result['products']:>8,} | {result['seconds']:>7.1f} | "
+                  f"{result['cpu_seconds']:>7.1f} | {result['products'] / result['seconds']:>10,.0f} | "
+                  f"{result['rss_main_mb']:>11.0f} | {result['rss_child_mb']:>16.0f} | {result['pss_sum_mb']:>10.0f} | {ratio}")
+    load = os.getloadavg()[0]
+    if load > workers + 0.5:
+        print(f"note: load average {load:.1f} on {workers} cores: other processes competed, so wall times are inflated")
     print("targets at 100,000: onixfeed at most 0.60x the baseline's wall time; peak RSS under 250 MB")
 
 

@@ -84,14 +84,34 @@ def export(
     sent = now or datetime.datetime.now(datetime.timezone.utc)
     header = build_header(config, number, sent)
     check_header(header, config)
-    header_xml = etree.tostring(header)
+    target = Path(out) / feed_name(config, number, sent)
+    outcomes = convert(files, etree.tostring(header), workers, step)
+    written = write_feed(target, header, outcomes, skip_invalid)
+    if written.products:
+        state.save_message_number(state_folder, number)
+    return ExportResult(target if written.products else None, number, len(files), written.products,
+                        written.skipped_records, written.findings)
+
+
+@dataclass
+class Written:
+    """What write_feed did: products written (0: no feed), records left out, their findings."""
+
+    products: int
+    skipped_records: int
+    findings: list[Finding]
+
+
+def write_feed(target: Path, header: etree._Element, outcomes: Iterable[RecordOutcome], skip_invalid: bool) -> Written:
+    """Stream the products of good records into target, atomically; records with findings,
+    or whose ISBN or reference an earlier record used, are left out. Without skip_invalid,
+    any error leaves no feed at all."""
     findings: list[Finding] = []
     unique = records.UniqueKeys()
     skipped = 0
-    target = Path(out) / feed_name(config, number, sent)
     with AtomicFile(target) as feed:
         writer = MessageWriter(feed.handle, header)
-        for outcome in convert(files, header_xml, workers, step):
+        for outcome in outcomes:
             clashes = unique.add(outcome.keys)
             findings.extend(outcome.findings)
             findings.extend(clashes)
@@ -101,11 +121,10 @@ def export(
             for product in outcome.products:
                 writer.write(product)
         writer.close()
-        written = writer.count > 0 and (skip_invalid or not has_failures(findings))
-        if written:
+        if writer.count and (skip_invalid or not has_failures(findings)):
             feed.commit()
-            state.save_message_number(state_folder, number)
-    return ExportResult(target if written else None, number, len(files), writer.count if written else 0, skipped, findings)
+            return Written(writer.count, skipped, findings)
+    return Written(0, skipped, findings)
 
 
 def feed_name(config: Config, number: int, sent: datetime.datetime) -> str:

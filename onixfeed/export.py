@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime
 import multiprocessing
 import os
+import signal
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
@@ -161,9 +162,14 @@ def convert(files: Sequence[str], header_xml: bytes, workers: int | None = None,
     schemas.load_schema(RELEASE)  # compiled once here; forked workers inherit it
     codelists.load_codelists(RELEASE)
     context = multiprocessing.get_context("fork")
-    with context.Pool(count) as pool:
+    with context.Pool(count, initializer=_ignore_interrupts) as pool:
         for outcomes in pool.imap(convert_chunk, chunks):
             yield from outcomes
+
+
+def _ignore_interrupts() -> None:
+    # Ctrl-C is the main process's to handle (it ends the pool); workers would print tracebacks
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def convert_chunk(task: tuple[tuple[str, ...], bytes, ProductStep | None]) -> list[RecordOutcome]:

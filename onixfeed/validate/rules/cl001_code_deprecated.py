@@ -21,18 +21,15 @@ from typing import Iterator
 
 from onixfeed import codelists
 from onixfeed.validate.rules import Hit
-from onixfeed.validate.rules.codes import coded_values
+from onixfeed.validate.rules.codes import DEPRECATED, coded_problems
 
 CODE = "CL001"
 NAME = "code-deprecated"
 
 
 def check(product, context) -> Iterator[Hit]:
-    release = context.message.release
-    tables = codelists.load_codelists(release)
-    for element, where, value, number in coded_values(product, release):
-        table = tables.get(number)
-        code = table.codes.get(value) if table is not None else None
-        if code is not None and code.deprecated:
-            detail = f": {code.notes}" if code.notes else ""
-            yield Hit(f"{where} {value} ({code.label}) is deprecated in list {number}{detail}", element)
+    tables = codelists.load_codelists(context.message.release)
+    for element, where, value, number in coded_problems(product, context, DEPRECATED):
+        code = tables[number].codes[value]
+        detail = f": {code.notes}" if code.notes else ""
+        yield Hit(f"{where} {value} ({code.label}) is deprecated in list {number}{detail}", element)

@@ -24,7 +24,7 @@ from typing import Iterator
 
 from onixfeed import codelists
 from onixfeed.validate.rules import Hit
-from onixfeed.validate.rules.codes import coded_values, issue, shape, shapes
+from onixfeed.validate.rules.codes import UNKNOWN, coded_problems, issue
 
 CODE = "CL002"
 NAME = "code-unknown-may-be-newer"
@@ -33,9 +33,7 @@ NAME = "code-unknown-may-be-newer"
 def check(product, context) -> Iterator[Hit]:
     release = context.message.release
     tables = codelists.load_codelists(release)
-    for element, where, value, number in coded_values(product, release):
-        table = tables.get(number)
-        if table is None or value in table.codes or shape(value) not in shapes(release, number):
-            continue
+    for element, where, value, number in coded_problems(product, context, UNKNOWN):
+        table = tables[number]
         yield Hit(f"{where} {value} is unknown to code list issue {issue(release)} (list {number}, {table.name}), "
                   f"may be newer; closest: {table.describe_closest(value)}", element)

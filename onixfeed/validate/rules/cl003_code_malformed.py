@@ -22,18 +22,15 @@ from typing import Iterator
 
 from onixfeed import codelists
 from onixfeed.validate.rules import Hit
-from onixfeed.validate.rules.codes import coded_values, shape, shapes
+from onixfeed.validate.rules.codes import MALFORMED, coded_problems
 
 CODE = "CL003"
 NAME = "code-malformed"
 
 
 def check(product, context) -> Iterator[Hit]:
-    release = context.message.release
-    tables = codelists.load_codelists(release)
-    for element, where, value, number in coded_values(product, release):
-        table = tables.get(number)
-        if table is None or value in table.codes or shape(value) in shapes(release, number):
-            continue
+    tables = codelists.load_codelists(context.message.release)
+    for element, where, value, number in coded_problems(product, context, MALFORMED):
+        table = tables[number]
         yield Hit(f"{where} {value!r} is not a code of list {number} ({table.name}); "
                   f"closest: {table.describe_closest(value)}", element)

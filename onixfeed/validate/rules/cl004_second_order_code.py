@@ -37,7 +37,7 @@ def check(product, context) -> Iterator[Hit]:
     mapping = second_order(release)
     tables = codelists.load_codelists(release)
     for composite_name, type_name, value_name in SECOND_ORDER_PAIRS:
-        for composite in product.iter(composite_name):
+        for composite in context.elements(product, composite_name):
             kind = (composite.findtext(type_name) or "").strip()
             number = mapping.get((type_name, kind))
             if number is None:

@@ -64,27 +64,83 @@ def shapes(release: str, number: int) -> frozenset[str]:
     return frozenset(shape(code) for code in codelists.load_codelists(release)[number].codes)
 
 
-def coded_values(product: etree._Element, release: str) -> Iterator[tuple[etree._Element, str, str, int]]:
-    """(element, where, value, list number) for every coded element, attribute and list item."""
+DEPRECATED, UNKNOWN, MALFORMED = "deprecated", "unknown", "malformed"
+
+
+@functools.lru_cache(maxsize=None)
+def _tables(release: str) -> dict[int, tuple[dict, frozenset[str], frozenset[str]]]:
+    """list number -> (codes, deprecated codes, shapes), looked up per value."""
+    tables = {}
+    for number, table in codelists.load_codelists(release).items():
+        deprecated = frozenset(code.value for code in table.codes.values() if code.deprecated)
+        tables[number] = (table.codes, deprecated, shapes(release, number))
+    return tables
+
+
+@functools.lru_cache(maxsize=None)
+def _coded_names(release: str) -> tuple[dict[str, tuple[int, bool]], dict[str, int]]:
+    """Coded element name -> (list, holds a space-separated list); coded attribute -> list."""
     lists = element_list_numbers(release)
+    elements = {name: (number, False) for name, number in lists.items() if not name.startswith("@")}
+    elements.update({name: (number, True) for name, number in MULTI_VALUED.items()})
     attributes = {name[1:]: number for name, number in lists.items() if name.startswith("@")}
-    for element in product.iter():
+    return elements, attributes
+
+
+# (release, element or attribute name, raw text) -> its problems. Feeds repeat the same
+# codes product after product, so most values are judged once per process.
+_VERDICTS: dict[tuple[str, str, str], tuple[tuple[str, int, str], ...]] = {}
+_VERDICTS_LIMIT = 200_000  # free-text junk in coded elements must not grow it without bound
+
+
+def _verdict(release: str, name: str, raw: str, number: int, multi: bool) -> tuple[tuple[str, int, str], ...]:
+    key = (release, name, raw)
+    found = _VERDICTS.get(key)
+    if found is None:
+        table = _tables(release).get(number)
+        problems = []
+        if table is not None:
+            codes, deprecated, known_shapes = table
+            for value in raw.split() if multi else (raw.strip(),):
+                if not value:
+                    continue
+                if value in codes:
+                    if value in deprecated:
+                        problems.append((value, number, DEPRECATED))
+                else:
+                    problems.append((value, number, UNKNOWN if shape(value) in known_shapes else MALFORMED))
+        if len(_VERDICTS) >= _VERDICTS_LIMIT:
+            _VERDICTS.clear()
+        found = _VERDICTS[key] = tuple(problems)
+    return found
+
+
+def _classify(product: etree._Element, context) -> list[tuple[etree._Element, str, str, int, str]]:
+    """(element, where, value, list, kind) for each coded value that is deprecated, unknown
+    (right shape) or malformed: worked out once per product for CL001-CL003, in one walk."""
+    release = context.message.release
+    elements, attributes = _coded_names(release)
+    found = []
+    for element in product.iter(etree.Element):
         tag = element.tag
-        if not isinstance(tag, str):
-            continue
-        number = lists.get(tag)
-        if number is not None:
-            value = (element.text or "").strip()
-            if value:
-                yield element, f"<{tag}>", value, number
-        elif tag in MULTI_VALUED:
-            for value in (element.text or "").split():
-                yield element, f"<{tag}>", value, MULTI_VALUED[tag]
+        coded = elements.get(tag)
+        if coded is not None and element.text:
+            for value, number, kind in _verdict(release, tag, element.text, *coded):
+                found.append((element, f"<{tag}>", value, number, kind))
         if element.attrib:
-            for name, value in element.attrib.items():
+            for name, raw in element.items():
                 number = attributes.get(name)
-                if number is not None and value.strip():
-                    yield element, f"<{tag}> @{name}", value.strip(), number
+                if number is not None:
+                    for value, list_number, kind in _verdict(release, "@" + name, raw, number, False):
+                        found.append((element, f"<{tag}> @{name}", value, list_number, kind))
+    return found
+
+
+def coded_problems(product: etree._Element, context, kind: str) -> Iterator[tuple[etree._Element, str, str, int]]:
+    """(element, where, value, list) for each coded value of one kind: deprecated, unknown or malformed."""
+    for element, where, value, number, found_kind in context.shared(product, _classify):
+        if found_kind == kind:
+            yield element, where, value, number
 
 
 @functools.lru_cache(maxsize=None)

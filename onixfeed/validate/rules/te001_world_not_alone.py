@@ -29,7 +29,7 @@ NAME = "world-not-alone"
 
 
 def check(product, context) -> Iterator[Hit]:
-    for territory in territories(product):
+    for territory in territories(product, context):
         included = territory.find("RegionsIncluded")
         regions = codes(included)
         if WORLD in regions:
@@ -42,6 +42,6 @@ def check(product, context) -> Iterator[Hit]:
         excluded = territory.find("RegionsExcluded")
         if WORLD in codes(excluded):
             yield Hit("<RegionsExcluded> holds WORLD: nothing would be left", excluded)
-    for region in product.iter("RegionCode"):
+    for region in context.elements(product, "RegionCode"):
         if (region.text or "").strip() == WORLD:
             yield Hit("<RegionCode> is WORLD: a region code names a part of a country", region)

@@ -29,13 +29,12 @@ LISTS = ("CountriesIncluded", "CountriesExcluded", "RegionsIncluded", "RegionsEx
 
 
 def check(product, context) -> Iterator[Hit]:
-    for name in LISTS:
-        for element in product.iter(name):
-            seen: set[str] = set()
-            repeated: list[str] = []
-            for code in (element.text or "").split():
-                if code in seen and code not in repeated:
-                    repeated.append(code)
-                seen.add(code)
-            if repeated:
-                yield Hit(f"<{name}> lists {' '.join(repeated)} more than once", element)
+    for element in context.elements(product, *LISTS):
+        seen: set[str] = set()
+        repeated: list[str] = []
+        for code in (element.text or "").split():
+            if code in seen and code not in repeated:
+                repeated.append(code)
+            seen.add(code)
+        if repeated:
+            yield Hit(f"<{element.tag}> lists {' '.join(repeated)} more than once", element)

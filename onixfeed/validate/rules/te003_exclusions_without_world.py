@@ -27,7 +27,7 @@ NAME = "exclusions-without-world"
 
 
 def check(product, context) -> Iterator[Hit]:
-    for territory in territories(product):
+    for territory in territories(product, context):
         excluded = territory.find("CountriesExcluded")
         if excluded is None:
             excluded = territory.find("RegionsExcluded")

@@ -29,24 +29,26 @@ from onixfeed.validate.rules.territories import codes, territories
 CODE = "TE006"
 NAME = "region-outside-country"
 
-# (composite, country element, region element) pairs EDItEUR's strict schema relates.
-PAIRS = (
-    ("ContributorPlace", "CountryCode", "RegionCode"),
-    ("Language", "CountryCode", "RegionCode"),
-    ("EventOccurrence", "CountryCode", "RegionCode"),
-    ("Prize", "PrizeCountry", "PrizeRegion"),
-)
+# composite -> (country element, region element), the pairs EDItEUR's strict schema relates.
+PAIRS = {
+    "ContributorPlace": ("CountryCode", "RegionCode"),
+    "Language": ("CountryCode", "RegionCode"),
+    "EventOccurrence": ("CountryCode", "RegionCode"),
+    "Prize": ("PrizeCountry", "PrizeRegion"),
+}
 
 
 def check(product, context) -> Iterator[Hit]:
-    for composite_name, country_name, region_name in PAIRS:
-        for composite in product.iter(composite_name):
-            country = (composite.findtext(country_name) or "").strip()
-            region_element = composite.find(region_name)
-            region = (region_element.text or "").strip() if region_element is not None else ""
-            if country and region and not region.startswith(country):
-                yield Hit(f"<{region_name}> {region} is not within <{country_name}> {country}", region_element)
-    for territory in territories(product):
+    for composite in context.elements(product, *PAIRS):
+        country_name, region_name = PAIRS[composite.tag]
+        region_element = composite.find(region_name)
+        if region_element is None:
+            continue
+        country = (composite.findtext(country_name) or "").strip()
+        region = (region_element.text or "").strip()
+        if country and region and not region.startswith(country):
+            yield Hit(f"<{region_name}> {region} is not within <{country_name}> {country}", region_element)
+    for territory in territories(product, context):
         included = codes(territory, "CountriesIncluded")
         excluded = codes(territory, "CountriesExcluded")
         regions_out = territory.find("RegionsExcluded")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Sequence
 
 from lxml import etree
 
@@ -20,9 +20,9 @@ def codes(element: etree._Element | None, name: str | None = None) -> list[str]:
     return element.text.split()
 
 
-def territories(product: etree._Element) -> Iterator[etree._Element]:
-    """Every Territory composite anywhere in the product."""
-    return product.iter("Territory")
+def territories(product: etree._Element, context) -> Sequence[etree._Element]:
+    """Every Territory composite anywhere in the product (from the runner's shared index)."""
+    return context.elements(product, "Territory")
 
 
 def is_world(territory: etree._Element | None) -> bool:

@@ -73,3 +73,11 @@ def test_check_digit_rules_look_only_where_the_strict_schema_does(assertions, mo
     rule = importlib.import_module(f"onixfeed.validate.rules.{module}")
     where = set().union(*(_checked_in(assertions, scheme) for scheme in schemes))
     assert where and set(rule.TYPES) <= where
+
+
+def test_repeated_identifier_pairs_match(assertions):
+    from onixfeed.validate.rules.id013_identifier_repeated import PAIRS
+
+    pattern = re.compile(r"\(: Repeats of (\w+Identifier) must each have a unique combination")
+    expected = {(owner, match.group(1)) for owner, test in assertions for match in [pattern.search(test)] if match}
+    assert PAIRS == expected

@@ -2,7 +2,8 @@
 
 Checks:
     The ISBN-13 (ProductIDType 15) and GTIN-13 (03) values at product level are unique
-    within the message, as EDItEUR's schema asserts across products.
+    within the message. EDItEUR's strict schema asserts this by counting the products that
+    carry one against the distinct values; duplicates are reported when that count fails.
 
 Why:
     Two records for one ISBN make the recipient keep whichever arrives last, usually not
@@ -31,6 +32,10 @@ SCOPE = "message"
 KINDS = {"15": "ISBN", "03": "GTIN"}
 
 
+# Keys of this kind count the products that carry an ISBN (or GTIN) at all.
+CARRIERS = {kind: f"{kind} carriers" for kind in KINDS.values()}
+
+
 def keys(product, context) -> Iterator[Key]:
     record = (product.findtext("RecordReference") or "").strip() or None
     seen = set()
@@ -38,16 +43,29 @@ def keys(product, context) -> Iterator[Key]:
         kind = KINDS.get(row.kind)
         if kind is None or not row.value or row.element.getparent() is not product:
             continue
+        if not any(done == kind for done, _ in seen):
+            yield Key(CARRIERS[kind], "", row.element.sourceline, record)
         if (kind, row.value) not in seen:
             seen.add((kind, row.value))
             yield Key(kind, row.value, row.value_element.sourceline, record)
 
 
 def check(all_keys: Sequence[Key], context) -> Iterator[Hit]:
-    first: dict[tuple[str, str], Key] = {}
-    wanted = set(KINDS.values())
+    # The strict schema asserts that as many products carry the identifier as there are
+    # distinct values; only when that fails (more carriers than values) is a duplicate reported.
+    carriers = {kind: 0 for kind in KINDS.values()}
+    values: dict[str, set[str]] = {kind: set() for kind in KINDS.values()}
     for key in all_keys:
-        if key.kind not in wanted:
+        if key.kind in values:
+            values[key.kind].add(key.value)
+        elif key.kind in _CARRIER_KINDS:
+            carriers[_CARRIER_KINDS[key.kind]] += 1
+    failing = {kind for kind in values if carriers[kind] > len(values[kind])}
+    if not failing:
+        return
+    first: dict[tuple[str, str], Key] = {}
+    for key in all_keys:
+        if key.kind not in failing:
             continue
         earlier = first.get((key.kind, key.value))
         if earlier is None:
@@ -57,3 +75,6 @@ def check(all_keys: Sequence[Key], context) -> Iterator[Hit]:
         owner = f" (record {earlier.record})" if earlier.record else ""
         yield Hit(f"{key.kind} {key.value} is already used by an earlier product{where}{owner}",
                   line=key.line, record=key.record)
+
+
+_CARRIER_KINDS = {carrier: kind for kind, carrier in CARRIERS.items()}

@@ -30,6 +30,24 @@ CODE = "ID013"
 NAME = "identifier-repeated"
 
 
+# (parent, identifier composite) pairs on which EDItEUR's strict schema asserts uniqueness.
+PAIRS = frozenset({
+    ("AVItem", "AVItemIdentifier"), ("Addressee", "AddresseeIdentifier"), ("AlternativeName", "NameIdentifier"),
+    ("Collection", "CollectionIdentifier"), ("ComparisonProductPrice", "ProductIdentifier"),
+    ("ConferenceSponsor", "ConferenceSponsorIdentifier"), ("Contributor", "NameIdentifier"),
+    ("ContributorReference", "NameIdentifier"), ("CopyrightOwner", "CopyrightOwnerIdentifier"),
+    ("EventSponsor", "EventSponsorIdentifier"), ("Funding", "FundingIdentifier"), ("Imprint", "ImprintIdentifier"),
+    ("NameAsSubject", "NameIdentifier"), ("NewSupplier", "SupplierIdentifier"), ("Price", "PriceIdentifier"),
+    ("PriceCondition", "ProductIdentifier"), ("Product", "ProductIdentifier"), ("Product", "RecordSourceIdentifier"),
+    ("ProductContact", "ProductContactIdentifier"), ("ProductPart", "ProductIdentifier"),
+    ("Publisher", "PublisherIdentifier"), ("PublisherRepresentative", "AgentIdentifier"),
+    ("RelatedProduct", "ProductIdentifier"), ("RelatedWork", "WorkIdentifier"), ("SalesOutlet", "SalesOutletIdentifier"),
+    ("SalesRights", "ProductIdentifier"), ("Sender", "SenderIdentifier"), ("Stock", "LocationIdentifier"),
+    ("Supplier", "SupplierIdentifier"), ("SupplyContact", "SupplyContactIdentifier"), ("Tax", "ProductIdentifier"),
+    ("TextItem", "TextItemIdentifier"),
+})
+
+
 def check(product, context) -> Iterator[Hit]:
     for tag, rows in composites(product, context).items():
         if len(rows) < 2:
@@ -42,6 +60,8 @@ def _repeats(tag: str, rows) -> Iterator[Hit]:
     for row in rows:
         composite = row.element
         parent = composite.getparent()
+        if parent is None or (parent.tag, tag) not in PAIRS:
+            continue
         signature = (parent, tag, row.kind, row.type_name, row.value)
         if signature in seen:
             yield Hit(f"<{tag}> type {signature[2]} value {signature[4]!r} repeats the one on line "

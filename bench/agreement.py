@@ -344,6 +344,14 @@ def _text() -> Iterator[Mutation]:
         TEXT, '<Text textformat="05"><p><font>A careful study.</font></p></Text>'))
     yield Mutation(family, "empty text", set_text(TEXT, " "))
     yield Mutation(family, "decomposed accent", set_text(TEXT, "Cafe\u0301 study."))
+    yield Mutation(family, "short description over 350 characters", insert_after(
+        "CollateralDetail/TextContent",
+        '<TextContent><TextType>02</TextType><ContentAudience>00</ContentAudience><Text textformat="06">'
+        + "A careful study of worked examples. " * 11 + "</Text></TextContent>"))
+    yield Mutation(family, "short description within 350 characters", insert_after(
+        "CollateralDetail/TextContent",
+        '<TextContent><TextType>02</TextType><ContentAudience>00</ContentAudience><Text textformat="06">'
+        + "A careful study of worked examples. " * 9 + "</Text></TextContent>"))
     yield Mutation(family, "description repeated for one audience", insert_after(
         "CollateralDetail/TextContent",
         '<TextContent><TextType>03</TextType><ContentAudience>00</ContentAudience><Text textformat="06">Again.</Text></TextContent>'))
@@ -363,6 +371,10 @@ def _product() -> Iterator[Mutation]:
     yield Mutation(family, "product form detail repeated", insert_after(
         "DescriptiveDetail/ProductFormDetail", "<ProductFormDetail>B305</ProductFormDetail>"))
     yield Mutation(family, "audio format on a book", set_text("DescriptiveDetail/ProductFormDetail", "A103"))
+    yield Mutation(family, "B-format paperback of the wrong height", set_text("DescriptiveDetail/ProductFormDetail", "B105"))
+    yield Mutation(family, "B-format paperback of B-format size", chain(
+        set_text("DescriptiveDetail/ProductFormDetail", "B105"),
+        set_text("DescriptiveDetail/Measure[1]/Measurement", "198"), set_text("DescriptiveDetail/Measure[2]/Measurement", "129")))
     yield Mutation(family, "digital download with pack quantity", chain(
         set_text(form, "EA"), set_text("DescriptiveDetail/ProductFormDetail", "E101"),
         remove("DescriptiveDetail/Measure", "DescriptiveDetail/ProductFormFeature"),

@@ -7,6 +7,7 @@ BENCHES = [
     "bench.validate_bench",
     "bench.inputs_bench",
     "bench.rules_bench",
+    "bench.agreement",
 ]
 
 for name in BENCHES:

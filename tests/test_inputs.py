@@ -214,3 +214,19 @@ def test_sizes_are_of_the_message_not_the_compressed_bytes(tmp_path):
         zipped.writestr("m.xml", body)
     sizes = {os.path.basename(source.name): source.size for source in inputs.expand([str(tmp_path)])}
     assert sizes == {"m.xml.gz": len(body), "m.zip!m.xml": len(body)}
+
+
+def test_members_of_several_archives_read_in_any_order(tmp_path):
+    expected = {}
+    for stem in ("one", "two"):
+        with zipfile.ZipFile(tmp_path / f"{stem}.zip", "w") as zipped:
+            for number in range(3):
+                zipped.writestr(f"{number}.xml", f"<{stem}{number}/>")
+                expected[f"{tmp_path / stem}.zip!{number}.xml"] = f"<{stem}{number}/>".encode()
+    sources = list(inputs.expand([str(tmp_path / "one.zip"), str(tmp_path / "two.zip")]))
+    shuffled = sources[::2] + sources[1::2]  # alternate between the archives
+    assert {source.name: read(source) for source in shuffled} == expected
+    with zipfile.ZipFile(tmp_path / "one.zip", "w") as zipped:  # rewritten since it was listed
+        zipped.writestr("0.xml", "<new/>")
+    os.utime(tmp_path / "one.zip", ns=(1, 1))
+    assert read(sources[0]) == b"<new/>"

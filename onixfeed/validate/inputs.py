@@ -73,8 +73,7 @@ class Source:
             if self.path is None:
                 raw: BinaryIO = _Unclosable(sys.stdin.buffer)
             elif self.member is not None:
-                archive = zipfile.ZipFile(self.path)
-                raw = _Closing(archive.open(self.member), archive)
+                raw = _open_archive(self.path).open(self.member)
             else:
                 raw = open(self.path, "rb")
         except OSError as exc:
@@ -82,6 +81,26 @@ class Source:
         except (zipfile.BadZipFile, KeyError, RuntimeError, NotImplementedError) as exc:
             raise SourceError(CORRUPT_ARCHIVE, self.name, f"cannot open the zip member: {exc}") from exc
         return _Guarded(_decompressed(raw, self.name), self.name)
+
+
+# The archive whose members are being read, kept open: reading a zip's directory again
+# for each member would make an archive of n members cost n squared.
+_ARCHIVE: dict[str, tuple[tuple, zipfile.ZipFile]] = {}
+
+
+def _open_archive(path: str) -> zipfile.ZipFile:
+    status = os.stat(path)
+    # A forked worker must not share the parent's file offset; a changed file is reopened.
+    key = (os.getpid(), status.st_mtime_ns, status.st_size)
+    cached = _ARCHIVE.get(path)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    for _, archive in _ARCHIVE.values():
+        archive.close()
+    _ARCHIVE.clear()
+    archive = zipfile.ZipFile(path)
+    _ARCHIVE[path] = (key, archive)
+    return archive
 
 
 def expand(arguments: Iterable[str]) -> Iterator[Source]:

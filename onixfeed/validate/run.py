@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from typing import Callable, Iterable, Iterator
 
 from onixfeed.findings import Finding
@@ -84,6 +85,8 @@ _WORKER_CHECKS: object | None = None
 def _start_worker(checks: object | None) -> None:
     global _WORKER_CHECKS
     _WORKER_CHECKS = checks
+    # Ctrl-C is the main process's to handle (it stops the pool); workers would print tracebacks.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _validate_in_worker(source: Source) -> FileResult:

@@ -103,7 +103,8 @@ class ProductSplitter:
     def batches(self, product_tag: bytes) -> Iterator[Batch]:
         """Yield the products after the prolog in batches (call after prolog())."""
         # One pass finds the end tag or the start of a comment or CDATA section to step over.
-        end_tag = re.compile(b"</" + product_tag + b">|(<!)")
+        # (No capturing group: one would turn off the regex engine's fast literal search.)
+        end_tag = re.compile(b"</" + product_tag + b">|<!")
         start_tag = b"<" + product_tag
         buffer_offset = self._offset  # file offset of self._buffer[0]
         start = 0  # batch start within the buffer
@@ -155,9 +156,9 @@ class ProductSplitter:
         buffer = self._buffer
         found = end_tag.search(buffer, scan)
         while found is not None:
-            if found.lastindex is None:  # not "<!": the end tag itself
-                return found.end()
             opened = found.start()
+            if buffer[opened + 1] != 0x21:  # not "<!": the end tag itself
+                return found.end()
             if buffer.startswith(b"<!--", opened):
                 close = buffer.find(b"-->", opened + 4)
             elif buffer.startswith(b"<![CDATA[", opened):

@@ -10,7 +10,9 @@ the strict XSD (the oracle) and by the native rules with the base profile's seve
 
 `python -m bench.agreement [STRICT_XSD_DIR]` prints the table per family (STRICT_XSD_DIR
 defaults to ../shared/editeur beside the clone); ONIXFEED_AGREEMENT_FULL=1 adds the
-slower variants (every wrong ISBN check digit, every deprecated region...).
+slower variants (every wrong ISBN check digit, every deprecated region...). Where
+../shared/real-onix is present, it then compares the two verdicts product by product on
+those real-world 3.0 files.
 """
 
 from __future__ import annotations
@@ -588,6 +590,57 @@ def table(outcomes: list[Outcome]) -> str:
     return "\n".join(lines)
 
 
+REAL_ONIX = Path(__file__).resolve().parents[2] / "shared" / "real-onix"
+
+
+def real_world(strict_dir: Path = DEFAULT_STRICT, folder: Path = REAL_ONIX, max_products: int = 50) -> dict:
+    """Per-product verdicts of the strict XSD and the native rules on real ONIX 3.0 files.
+
+    Uses the folder's manifest.json (files that parse, release 3.0, at most `max_products`
+    products each). Returns counts and the products where the two disagree.
+    """
+    import json
+
+    from onixfeed import onix
+
+    schema = strict.load_once(strict_dir, "3.0")
+    checks = RuleChecks()
+    entries = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    products = agree = 0
+    native_only: list[tuple[str, str, list[str]]] = []
+    strict_only: list[tuple[str, str, list[str]]] = []
+    for entry in entries:
+        if entry.get("release") != "3.0" or not entry.get("well_formed_lxml") or entry["products"] > max_products:
+            continue
+        path = folder / entry["file"]
+        strict_rules: dict[str, set[str]] = {}
+        for finding in strict.validate_strict(str(path), path.name, strict_dir, jobs=1, schema=schema):
+            if finding.record:
+                strict_rules.setdefault(finding.record, set()).add(finding.rule)
+        root = etree.parse(str(path)).getroot()
+        if onix.local_name(root.tag) == onix.ROOTS["short"]:
+            onix.convert_tags(root, "3.0", "reference")
+        for node in root.iter(etree.Element):
+            node.tag = onix.local_name(node.tag)
+        header = root.find("Header")
+        info = MessageInfo(path.name, "3.0", "reference",
+                           default_currency=header.findtext("DefaultCurrencyCode") if header is not None else None,
+                           default_price_type=header.findtext("DefaultPriceType") if header is not None else None)
+        for product in root.iterfind("Product"):
+            record = (product.findtext("RecordReference") or "").strip()
+            found, _ = checks.product(product, info)
+            native = sorted({f.rule for f in found if f.severity is Severity.ERROR})
+            rejected = sorted(strict_rules.get(record, set()))
+            products += 1
+            if bool(native) == bool(rejected):
+                agree += 1
+            elif native:
+                native_only.append((path.name, record, native))
+            else:
+                strict_only.append((path.name, record, rejected))
+    return {"products": products, "agree": agree, "native_only": native_only, "strict_only": strict_only}
+
+
 def main(argv: list[str] | None = None) -> None:
     argv = sys.argv[1:] if argv is None else argv
     strict_dir = Path(argv[0]) if argv else DEFAULT_STRICT
@@ -599,6 +652,13 @@ def main(argv: list[str] | None = None) -> None:
     print(f"Agreement of native rules with EDItEUR's strict XSD ({len(outcomes)} mutated products"
           f"{', full corpus' if full else ''}):")
     print(table(outcomes))
+    if (REAL_ONIX / "manifest.json").is_file():
+        real = real_world(strict_dir)
+        print(f"Real-world 3.0 files ({REAL_ONIX.name}): {real['products']} products, verdicts agree on "
+              f"{real['agree']}; native error where the strict XSD accepts: {len(real['native_only'])}; "
+              f"strict rejects without a native error: {len(real['strict_only'])}")
+        for name, record, rules in real["native_only"] + real["strict_only"]:
+            print(f"  {name[:60]} {record}: {' '.join(rules)}")
 
 
 if __name__ == "__main__":

@@ -230,3 +230,9 @@ def test_members_of_several_archives_read_in_any_order(tmp_path):
         zipped.writestr("0.xml", "<new/>")
     os.utime(tmp_path / "one.zip", ns=(1, 1))
     assert read(sources[0]) == b"<new/>"
+
+
+def test_closed_standard_input_is_an_input_error(monkeypatch):
+    monkeypatch.setattr(sys, "stdin", None)
+    with pytest.raises(InputError):
+        list(inputs.expand(["-"]))

@@ -137,8 +137,13 @@ def expand(arguments: Iterable[str]) -> Iterator[Source]:
 
 
 def _stdin_source() -> Source:
+    if sys.stdin is None or not hasattr(sys.stdin, "buffer"):
+        raise InputError("standard input (-) is not available to read from")
     stream = sys.stdin.buffer
-    head = stream.peek(4)[:4] if hasattr(stream, "peek") else b""
+    try:
+        head = stream.peek(4)[:4] if hasattr(stream, "peek") else b""
+    except (OSError, ValueError) as exc:  # closed, or not readable
+        raise InputError(f"standard input (-) cannot be read: {exc}") from exc
     if head.startswith(ZIP_MAGICS):
         # A zip's directory is at its end: it needs a seekable file, not a pipe.
         raise InputError("standard input holds a zip archive: pass the archive's path instead")

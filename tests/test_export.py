@@ -240,3 +240,10 @@ def test_a_product_the_xsd_rejects_is_reported_and_not_written(project):
     assert {f.rule for f in result.findings} == {"XS001"}
     assert all(f.record == "routledge." + SEED_ISBN for f in result.findings)
     assert list((project / "feeds").iterdir()) == []
+
+
+def test_defaults_come_from_the_config(project):
+    (project / "onixfeed.toml").write_text('[sender]\nname = "S"\n[export]\nrecords = "records"\nout = "outbox"\nstate = "st"\n')
+    result = run()
+    assert result.exit_code == 0, result.output
+    assert len(feeds(project / "outbox")) == 1 and (project / "st" / "message-number").read_text().strip() == "1"

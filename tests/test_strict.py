@@ -168,3 +168,13 @@ def test_namespace_redeclared_on_header_and_product_is_normalised(schema):
     body = product("r1", "9780367874820").replace("<Product>", f'<Product xmlns="{wrong}">', 1)
     data = message(body, header=header).replace(f'xmlns="{NS}"'.encode(), f'xmlns="{wrong}"'.encode(), 1)
     assert [f.rule for f in run(data, schema)] == ["SX_20171126_c_14"]
+
+
+def test_release_31_uses_the_31_strict_xsd():
+    if not (SHARED / strict.STRICT_FILES["3.1"]).is_file():
+        pytest.skip(f"EDItEUR's strict 3.1 XSD is not available in {SHARED}")
+    ns31 = "http://ns.editeur.org/onix/3.1/reference"
+    data = message(product("r1", "9780367874820")).replace(NS.encode(), ns31.encode()).replace(
+        b'release="3.0"', b'release="3.1"')
+    findings = strict.validate_strict(io.BytesIO(data), "feed31.xml", SHARED, jobs=1)
+    assert [(f.rule, f.record) for f in findings] == [("SX_20171126_c_14", "r1")]

@@ -392,6 +392,7 @@ def _prices() -> Iterator[Mutation]:
     yield Mutation(family, "tax on an ex-tax price", set_text(f"{PRICE1}/PriceType", "01"))
     yield Mutation(family, "tax on an ex-tax agency price", set_text(f"{PRICE1}/PriceType", "05"))
     yield Mutation(family, "tax on a tax-inclusive agency price", set_text(f"{PRICE1}/PriceType", "07"))
+    yield Mutation(family, "tax on a price typed by the header default", remove(f"{PRICE1}/PriceType"), "defaults")
     yield Mutation(family, "tax exempt tax-inclusive price", replace(
         PRICE2, "<Price><PriceType>02</PriceType><PriceAmount>10.00</PriceAmount><TaxExempt/><CurrencyCode>GBP</CurrencyCode></Price>"))
     yield Mutation(family, "tax exempt ex-tax price", replace(

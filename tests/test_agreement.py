@@ -33,6 +33,13 @@ KNOWN_GAPS = {
 }
 
 
+# Where onixfeed deliberately reads ONIX differently from the strict XSD's wording.
+DELIBERATE = {
+    ("prices", "tax on a price typed by the header default"):
+        "strict _20171219_c_1 reads only the Price's own PriceType; PR003 applies DefaultPriceType (02 here)",
+}
+
+
 @pytest.fixture(scope="module")
 def outcomes():
     if not STRICT_30.is_file():
@@ -49,11 +56,14 @@ def test_native_rules_agree_with_the_strict_xsd(outcomes):
                     for o in outcomes if o.native_rejects and not o.strict_rejects]
     assert false_errors == []
     misses = {(o.mutation.family, o.mutation.name) for o in outcomes if o.strict_rejects and not o.native_rejects}
-    assert misses - set(KNOWN_GAPS) == set(), "new products the strict XSD rejects without a native error"
-    assert set(KNOWN_GAPS) - misses == set(), "a known gap is now covered: remove it from KNOWN_GAPS"
-    for family in OWN_FAMILIES:
-        row = by_family[family]
-        assert row.strict_rejects >= 10 and row.recall >= 0.95, row
+    expected = set(KNOWN_GAPS) | set(DELIBERATE)
+    assert misses - expected == set(), "new products the strict XSD rejects without a native error"
+    assert expected - misses == set(), "a known gap is now covered: remove it from KNOWN_GAPS"
+    # Recall on what the native rules set out to cover: deliberate readings are left out.
+    covered = agreement.figures([o for o in outcomes if (o.mutation.family, o.mutation.name) not in DELIBERATE])
+    for row in covered:
+        if row.family in OWN_FAMILIES:
+            assert row.strict_rejects >= 10 and row.recall >= 0.95, row
     for family in agreement.FAMILIES:
         assert by_family[family].strict_rejects > 0, f"the corpus breaks nothing in {family}"
 

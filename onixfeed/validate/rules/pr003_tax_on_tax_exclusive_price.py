@@ -3,7 +3,9 @@
 Checks:
     <Tax> appears only in a Price whose type (its PriceType, or the Header's
     DefaultPriceType) includes tax: list 58 codes 02, 04, 07, 09, 12, 14, 17, 22, 24, 27,
-    34, 42 (EDItEUR strict assertion _20171219_c_1).
+    34, 42 (EDItEUR strict assertion _20171219_c_1). Unlike the strict assertion, which
+    reads only the Price's own PriceType, a price typed by DefaultPriceType is judged by
+    that default, as ONIX defines it.
 
 Why:
     Tax detail explains how a tax-inclusive amount splits into taxable amount and tax;

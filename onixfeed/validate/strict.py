@@ -24,6 +24,7 @@ finding) or a single assertion's code to a severity; error otherwise. The strict
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import os
 import re
@@ -50,6 +51,7 @@ NOT_RUN_NAME = "strict-not-run"
 _STRICT_CODE = re.compile(r"^SX(_[A-Za-z0-9_]+|\d{3})?$")
 # Products per task sent to a worker: enough to amortise pickling, small enough to balance.
 CHUNK = 4
+WINDOW = 8  # tasks in flight per worker
 _COMMENT = re.compile(r"^\s*\(:\s*(.*?)\s*:\)", re.S)
 _MAX_REASON = 160
 _NAMESPACE_NOISE = re.compile(r"\{[^}]*\}|\bonix:")
@@ -440,9 +442,12 @@ def validate_strict(stream: BinaryIO | str, name: str, strict_path: str | Path, 
     else:  # pragma: no cover - platforms without fork
         pool = multiprocessing.get_context("spawn").Pool(jobs, _spawned_worker_init, (str(strict_path), release))
     findings: list[Finding] = []
+    tasks = _chunks(name, wrapped, CHUNK)
     with pool:
-        for result in pool.imap(_check_chunk, _chunks(name, wrapped, CHUNK)):
-            findings.extend(result)
+        # A window of tasks at a time: Pool.imap would read the whole file ahead into memory.
+        while window := list(itertools.islice(tasks, jobs * WINDOW)):
+            for result in pool.map(_check_chunk, window, chunksize=1):
+                findings.extend(result)
     return findings
 
 

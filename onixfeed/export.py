@@ -13,6 +13,7 @@ in order, so the same records give the same products, byte for byte.
 from __future__ import annotations
 
 import datetime
+import gc
 import multiprocessing
 import os
 import signal
@@ -162,9 +163,15 @@ def convert(files: Sequence[str], header_xml: bytes, workers: int | None = None,
     schemas.load_schema(RELEASE)  # compiled once here; forked workers inherit it
     codelists.load_codelists(RELEASE)
     context = multiprocessing.get_context("fork")
-    with context.Pool(count, initializer=_ignore_interrupts) as pool:
-        for outcomes in pool.imap(convert_chunk, chunks):
-            yield from outcomes
+    # Frozen objects are left alone by the workers' garbage collector, so the pages they
+    # share with the main process stay shared instead of being copied into each worker.
+    gc.freeze()
+    try:
+        with context.Pool(count, initializer=_ignore_interrupts) as pool:
+            for outcomes in pool.imap(convert_chunk, chunks):
+                yield from outcomes
+    finally:
+        gc.unfreeze()
 
 
 def _ignore_interrupts() -> None:

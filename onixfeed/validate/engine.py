@@ -73,6 +73,14 @@ XS = "{http://www.w3.org/2001/XMLSchema}"
 MAX_SOURCELINE = 65_535  # lxml keeps an element's line in 16 bits
 
 
+def default_jobs() -> int:
+    """Worker processes by default: every core this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
 def make_parser() -> etree.XMLParser:
     """The parser for every document the engine validates (and the conformance test's reference)."""
     return etree.XMLParser(huge_tree=True, no_network=True, resolve_entities=False)
@@ -482,7 +490,7 @@ def iter_stream(
 
     `batch_bytes` is how much of the file (whole products) one task validates.
     """
-    jobs = jobs or os.cpu_count() or 1
+    jobs = jobs or default_jobs()
     result = FileResult(name)
     splitter = ProductSplitter(stream, batch_bytes, BATCH_LINES)
     prolog = splitter.prolog(_only_root_open)

@@ -551,8 +551,10 @@ def iter_stream(
             if validate:
                 found.extend(_renumbered(finding, products) for finding in outcome.schema)
                 for rule_name, line, key, number in outcome.unique:
-                    first = seen.setdefault((rule_name, key), line)
-                    if first != line:
+                    first = seen.get((rule_name, key))
+                    if first is None:
+                        seen[(rule_name, key)] = line
+                    else:
                         rule = next(r for r in plan.unique if r.name == rule_name)
                         found.append(_unique_finding(plan, rule, line, key, number + products, first))
                 if outcome.stop_schema:

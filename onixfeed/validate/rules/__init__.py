@@ -224,6 +224,10 @@ def registry() -> tuple[Rule, ...]:
         scope = getattr(module, "SCOPE", "product")
         if scope not in SCOPES:
             raise RuntimeError(f"rule module {info.name}: SCOPE must be one of {SCOPES}, not {scope!r}")
+        needed = ("check", "keys") if scope == "message" else ("check",)
+        missing = [name for name in needed if not callable(getattr(module, name, None))]
+        if missing:
+            raise RuntimeError(f"rule module {info.name} ({scope} scope) must define {' and '.join(missing)}()")
         rules.append(Rule(code, getattr(module, "NAME", ""), scope, module.__doc__ or "", module))
     return tuple(rules)
 

@@ -51,3 +51,8 @@ def test_validate_runs_the_rules_by_default():
 def test_validate_no_rules_leaves_only_the_schema():
     code, rules = _rule_codes(["--no-rules"])
     assert (code, rules) == (0, [])
+
+
+def test_validate_profile_applies_rules_unless_no_rules():
+    assert _rule_codes(["--profile", "onix-3.0"]) == (1, ["ID001"])
+    assert _rule_codes(["--profile", "onix-3.0", "--no-rules"]) == (0, [])

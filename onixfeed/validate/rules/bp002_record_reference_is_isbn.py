@@ -27,7 +27,7 @@ from onixfeed.validate.rules import Hit
 CODE = "BP002"
 NAME = "record-reference-is-isbn"
 
-BARE_ISBN = re.compile(r"(?:97[89]\d{10}|\d{9}[\dXx])\Z")
+BARE_ISBN = re.compile(r"(?:97[89][0-9]{10}|[0-9]{9}[0-9Xx])\Z")
 
 
 def check(product, context) -> Iterator[Hit]:

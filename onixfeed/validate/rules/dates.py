@@ -24,8 +24,8 @@ DIRECT = {
 }
 ALL_TAGS = tuple(WITH_DATE_CHILD) + tuple(DIRECT)
 
-_YEAR = r"(?:1\d{3}|20\d{2})"
-_DAY = _YEAR + r"(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
+_YEAR = r"(?:1[0-9]{3}|20[0-9]{2})"
+_DAY = _YEAR + r"(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])"
 _ZONE = (r"(?:Z|\+(?:0000|0100|0200|0300|0330|0400|0430|0500|0530|0545|0600|0630|0700|0800|0830|0900|0930|1000"
          r"|1030|1100|1130|1200|1245|1300|1400)|-(?:0000|0100|0200|0300|0330|0400|0500|0600|0700|0800|0900|0930"
          r"|1000|1100|1200))?")
@@ -34,18 +34,18 @@ _ZONE = (r"(?:Z|\+(?:0000|0100|0200|0300|0330|0400|0430|0500|0530|0545|0600|0630
 FORMATS: dict[str, tuple[re.Pattern, str, int | None]] = {
     "00": (re.compile(_DAY + r"\Z"), "YYYYMMDD", None),
     "01": (re.compile(_YEAR + r"(?:0[1-9]|1[0-2])\Z"), "YYYYMM", None),
-    "02": (re.compile(_YEAR + r"(?:[0-4]\d|5[0-3])\Z"), "YYYYWW", None),
+    "02": (re.compile(_YEAR + r"(?:[0-4][0-9]|5[0-3])\Z"), "YYYYWW", None),
     "03": (re.compile(_YEAR + r"[1-4]\Z"), "YYYYQ", None),
     "04": (re.compile(_YEAR + r"[1-4]\Z"), "YYYYS", None),
     "05": (re.compile(_YEAR + r"\Z"), "YYYY", None),
     "06": (re.compile(f"(?:{_DAY}){{2}}\\Z"), "YYYYMMDDYYYYMMDD", 8),
     "07": (re.compile(f"(?:{_YEAR}(?:0[1-9]|1[0-2])){{2}}\\Z"), "YYYYMMYYYYMM", 6),
-    "08": (re.compile(f"(?:{_YEAR}(?:[0-4]\\d|5[0-3])){{2}}\\Z"), "YYYYWWYYYYWW", 6),
+    "08": (re.compile(f"(?:{_YEAR}(?:[0-4][0-9]|5[0-3])){{2}}\\Z"), "YYYYWWYYYYWW", 6),
     "09": (re.compile(f"(?:{_YEAR}[1-4]){{2}}\\Z"), "YYYYQYYYYQ", 5),
     "10": (re.compile(f"(?:{_YEAR}[1-4]){{2}}\\Z"), "YYYYSYYYYS", 5),
     "11": (re.compile(f"(?:{_YEAR}){{2}}\\Z"), "YYYYYYYY", 4),
-    "13": (re.compile(_DAY + r"T(?:(?:[01]\d|2[0-3])[0-5]\d|2400)" + _ZONE + r"\Z"), "YYYYMMDDThhmm", None),
-    "14": (re.compile(_DAY + r"T(?:(?:[01]\d|2[0-3])[0-5]\d[0-5]\d|240000)" + _ZONE + r"\Z"), "YYYYMMDDThhmmss", None),
+    "13": (re.compile(_DAY + r"T(?:(?:[01][0-9]|2[0-3])[0-5][0-9]|2400)" + _ZONE + r"\Z"), "YYYYMMDDThhmm", None),
+    "14": (re.compile(_DAY + r"T(?:(?:[01][0-9]|2[0-3])[0-5][0-9][0-5][0-9]|240000)" + _ZONE + r"\Z"), "YYYYMMDDThhmmss", None),
 }
 # Formats whose value starts with one or two YYYYMMDD days that must exist in the calendar.
 _DAY_COUNT = {"00": 1, "06": 2, "13": 1, "14": 1}

@@ -28,7 +28,7 @@ CODE = "ID002"
 NAME = "isbn10-invalid"
 
 TYPES = {"ProductIdentifier": frozenset({"02"}), "WorkIdentifier": frozenset({"02"})}
-SHAPE = re.compile(r"\d{9}[\dXx]\Z")
+SHAPE = re.compile(r"[0-9]{9}[0-9Xx]\Z")
 
 
 def check(product, context) -> Iterator[Hit]:

@@ -27,8 +27,8 @@ CODE = "ID004"
 NAME = "ismn-invalid"
 
 TYPES = {"ProductIdentifier": frozenset({"05", "25"})}
-ISMN13 = re.compile(r"9790\d{9}\Z")
-ISMN10 = re.compile(r"M\d{9}\Z")
+ISMN13 = re.compile(r"9790[0-9]{9}\Z")
+ISMN10 = re.compile(r"M[0-9]{9}\Z")
 
 
 def check(product, context) -> Iterator[Hit]:

@@ -27,7 +27,7 @@ CODE = "ID006"
 NAME = "san-invalid"
 
 TYPES = {composite: frozenset({"07"}) for composite in PARTY_COMPOSITES}
-SHAPE = re.compile(r"\d{6}[\dXx]\Z")
+SHAPE = re.compile(r"[0-9]{6}[0-9Xx]\Z")
 
 
 def check(product, context) -> Iterator[Hit]:

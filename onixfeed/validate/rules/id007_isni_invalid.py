@@ -33,11 +33,11 @@ NAME = "isni-invalid"
 # SupplierIdentifier; leaving those alone keeps our errors within what it asserts.
 TYPES = {composite: frozenset({"16"}) for composite in PARTY_COMPOSITES
          if composite not in ("LocationIdentifier", "SupplierIdentifier")}
-SHAPE = re.compile(r"\d{15}[\dXx]\Z")
+SHAPE = re.compile(r"[0-9]{15}[0-9Xx]\Z")
 # The blocks ISNI assigns from (ORCID's 0000-0001-5 to 0000-0003-4 and 0009-0000 are excluded).
 RANGE = re.compile(
-    r"(?:00000000\d{7}|00000001[1-4]\d{6}|00000003[5-9]\d{6}|0000000[4-9]\d{7}|000[1-8]\d{11}"
-    r"|0009001\d{8}|000900[2-9]\d{8}|00090[1-9]\d{9}|0009[1-9]\d{10}|00[1-9]\d{12}|0[1-9]\d{13}|[1-9]\d{14})[\dXx]\Z"
+    r"(?:00000000[0-9]{7}|00000001[1-4][0-9]{6}|00000003[5-9][0-9]{6}|0000000[4-9][0-9]{7}|000[1-8][0-9]{11}"
+    r"|0009001[0-9]{8}|000900[2-9][0-9]{8}|00090[1-9][0-9]{9}|0009[1-9][0-9]{10}|00[1-9][0-9]{12}|0[1-9][0-9]{13}|[1-9][0-9]{14})[0-9Xx]\Z"
 )
 
 

@@ -31,8 +31,8 @@ NAME = "orcid-invalid"
 # SupplierIdentifier; leaving those alone keeps our errors within what it asserts.
 TYPES = {composite: frozenset({"21"}) for composite in PARTY_COMPOSITES
          if composite not in ("LocationIdentifier", "SupplierIdentifier")}
-SHAPE = re.compile(r"\d{15}[\dXx]\Z")
-RANGE = re.compile(r"(?:00000001[5-9]\d{6}|00000002\d{7}|00000003[0-4]\d{6}|0009000\d{8})[\dXx]\Z")
+SHAPE = re.compile(r"[0-9]{15}[0-9Xx]\Z")
+RANGE = re.compile(r"(?:00000001[5-9][0-9]{6}|00000002[0-9]{7}|00000003[0-4][0-9]{6}|0009000[0-9]{8})[0-9Xx]\Z")
 
 
 def check(product, context) -> Iterator[Hit]:

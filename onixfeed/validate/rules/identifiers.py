@@ -130,8 +130,8 @@ def mod11_2_ok(value: str) -> bool:
     return mod11_2_expected(value) == value[15:16].upper()
 
 
-ISBN13_SHAPE = re.compile(r"(?:978\d{10}|979[1-9]\d{9})\Z")
-DIGITS = re.compile(r"\d+\Z")
+ISBN13_SHAPE = re.compile(r"(?:978[0-9]{10}|979[1-9][0-9]{9})\Z")
+DIGITS = re.compile(r"[0-9]+\Z")
 
 
 def composite_tags() -> tuple[str, ...]:

@@ -25,6 +25,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from onixfeed.validate.rules import Hit
+from onixfeed.validate.rules.dates import role_date
 
 CODE = "DT005"
 NAME = "publishing-status-date-conflict"
@@ -32,19 +33,12 @@ NAME = "publishing-status-date-conflict"
 WITHOUT_DATE = {"01": "cancelled", "03": "postponed indefinitely"}
 
 
-def _role_date(parent, composite: str, role: str):
-    for element in parent.iterchildren(composite):
-        if (element.findtext(composite + "Role") or "").strip() == role:
-            return element
-    return None
-
-
 def check(product, context) -> Iterator[Hit]:
     detail = product.find("PublishingDetail")
     if detail is not None:
         status = detail.find("PublishingStatus")
         code = (status.text or "").strip() if status is not None else ""
-        date = _role_date(detail, "PublishingDate", "01")
+        date = role_date(detail, "PublishingDate", "01")
         if code in WITHOUT_DATE and date is not None:
             yield Hit(f"PublishingStatus {code} ({WITHOUT_DATE[code]}) must not come with a publication date "
                       f"(PublishingDate role 01)", date)
@@ -52,7 +46,7 @@ def check(product, context) -> Iterator[Hit]:
             yield Hit("PublishingStatus 02 (forthcoming) needs a publication date (PublishingDate role 01)", status)
     for market in context.elements(product, "MarketPublishingDetail"):
         code = (market.findtext("MarketPublishingStatus") or "").strip()
-        date = _role_date(market, "MarketDate", "01")
+        date = role_date(market, "MarketDate", "01")
         if code in WITHOUT_DATE and date is not None:
             yield Hit(f"MarketPublishingStatus {code} ({WITHOUT_DATE[code]}) must not come with a market "
                       f"publication date (MarketDate role 01)", date)

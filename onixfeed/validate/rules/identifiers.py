@@ -136,11 +136,11 @@ DIGITS = re.compile(r"[0-9]+\Z")
 
 def composite_tags() -> tuple[str, ...]:
     """Every identifier composite of ONIX 3.0 (`XxxIdentifier` for each `XxxIDType` in the schema)."""
-    return _COMPOSITES()
+    return _composite_tags()
 
 
 @functools.lru_cache(maxsize=None)
-def _COMPOSITES() -> tuple[str, ...]:
+def _composite_tags() -> tuple[str, ...]:
     from onixfeed import codelists
 
     names = [name for name in codelists.element_lists("3.0") if name.endswith("IDType") and not name.startswith("@")]

@@ -40,3 +40,13 @@ def xhtml_subset(release: str = "3.0") -> frozenset[str]:
 
 def local(tag: object) -> str:
     return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def formatted_texts(product: etree._Element, context) -> list[tuple[etree._Element, str]]:
+    """(element, its stripped textformat, '' when absent) for every text element of a product, found once."""
+    return context.shared(product, _formatted_texts)
+
+
+def _formatted_texts(product: etree._Element, context) -> list[tuple[etree._Element, str]]:
+    return [(element, element.get("textformat", "").strip())
+            for element in context.elements(product, *formatted_elements())]

@@ -23,19 +23,19 @@ from typing import Iterator
 from lxml import etree
 
 from onixfeed.validate.rules import Hit
-from onixfeed.validate.rules.textformats import formatted_elements
+from onixfeed.validate.rules.textformats import formatted_texts
 
 CODE = "TX001"
 NAME = "markup-without-xhtml-format"
 
 
 def check(product, context) -> Iterator[Hit]:
-    for element in context.elements(product, *formatted_elements()):
-        if element.get("textformat", "").strip() == "05":
+    for element, fmt in formatted_texts(product, context):
+        if fmt == "05":
             continue
         child = next(element.iterchildren(etree.Element), None)
         if child is not None:
-            fmt = element.get("textformat")
-            shown = f"textformat {fmt.strip()!r}" if fmt is not None else "no textformat"
+            written = element.get("textformat")
+            shown = f"textformat {written.strip()!r}" if written is not None else "no textformat"
             yield Hit(f"<{element.tag}> contains XHTML (<{etree.QName(child).localname}>) but has {shown}; "
                       f"XHTML needs textformat=\"05\"", element)

@@ -23,7 +23,7 @@ import re
 from typing import Iterator
 
 from onixfeed.validate.rules import Hit
-from onixfeed.validate.rules.textformats import formatted_elements
+from onixfeed.validate.rules.textformats import formatted_texts
 
 CODE = "TX002"
 NAME = "markup-in-plain-text"
@@ -33,8 +33,7 @@ MARKUP_FORMATS = frozenset({"02", "03", "05"})
 
 
 def check(product, context) -> Iterator[Hit]:
-    for element in context.elements(product, *formatted_elements()):
-        fmt = element.get("textformat", "").strip()
+    for element, fmt in formatted_texts(product, context):
         if fmt in MARKUP_FORMATS:
             continue
         text = "".join(element.itertext())

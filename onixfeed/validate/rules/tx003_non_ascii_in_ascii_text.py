@@ -21,7 +21,7 @@ import re
 from typing import Iterator
 
 from onixfeed.validate.rules import Hit
-from onixfeed.validate.rules.textformats import formatted_elements
+from onixfeed.validate.rules.textformats import formatted_texts
 
 CODE = "TX003"
 NAME = "non-ascii-in-ascii-text"
@@ -30,8 +30,8 @@ OUTSIDE = re.compile(r"[^\n\r\t -~]")
 
 
 def check(product, context) -> Iterator[Hit]:
-    for element in context.elements(product, *formatted_elements()):
-        if element.get("textformat", "").strip() != "07":
+    for element, fmt in formatted_texts(product, context):
+        if fmt != "07":
             continue
         found = OUTSIDE.search("".join(element.itertext()))
         if found:

@@ -23,7 +23,7 @@ from typing import Iterator
 from lxml import etree
 
 from onixfeed.validate.rules import Hit
-from onixfeed.validate.rules.textformats import formatted_elements, local, xhtml_subset
+from onixfeed.validate.rules.textformats import formatted_texts, local, xhtml_subset
 
 CODE = "TX004"
 NAME = "xhtml-element-not-allowed"
@@ -31,8 +31,8 @@ NAME = "xhtml-element-not-allowed"
 
 def check(product, context) -> Iterator[Hit]:
     allowed = xhtml_subset()
-    for element in context.elements(product, *formatted_elements()):
-        if element.get("textformat", "").strip() != "05":
+    for element, fmt in formatted_texts(product, context):
+        if fmt != "05":
             continue
         for inner in element.iterdescendants(etree.Element):
             name = local(inner.tag)

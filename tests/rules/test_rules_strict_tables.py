@@ -81,3 +81,11 @@ def test_repeated_identifier_pairs_match(assertions):
     pattern = re.compile(r"\(: Repeats of (\w+Identifier) must each have a unique combination")
     expected = {(owner, match.group(1)) for owner, test in assertions for match in [pattern.search(test)] if match}
     assert PAIRS == expected
+
+
+def test_legacy_identifier_parents_match(assertions):
+    from onixfeed.validate.rules.identifiers import SIBLING_PARENTS
+
+    for scheme in ("ISBN-10", "ISMN-10"):
+        text = f"Any {scheme} must be accompanied by a repeat of ProductIdentifier"
+        assert {owner for owner, test in assertions if text in test} == SIBLING_PARENTS

@@ -23,7 +23,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from onixfeed.validate.rules import Hit
-from onixfeed.validate.rules.identifiers import composites
+from onixfeed.validate.rules.identifiers import composites, sibling_groups
 
 CODE = "ID014"
 NAME = "isbn10-without-isbn13"
@@ -35,9 +35,7 @@ def check(product, context) -> Iterator[Hit]:
     rows = composites(product, context).get("ProductIdentifier", ())
     if not any(row.kind == "02" for row in rows):
         return
-    groups: dict = {}
-    for row in rows:
-        groups.setdefault(row.element.getparent(), []).append(row)
+    groups = sibling_groups(rows)
     for siblings in groups.values():
         tens = [row for row in siblings if row.kind == "02" and row.value_element is not None]
         # 13-digit values without their check digit

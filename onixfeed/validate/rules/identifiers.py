@@ -145,3 +145,20 @@ def _composite_tags() -> tuple[str, ...]:
 
     names = [name for name in codelists.element_lists("3.0") if name.endswith("IDType") and not name.startswith("@")]
     return tuple(sorted(name[: -len("IDType")] + "Identifier" for name in names))
+
+
+# Where the strict schema asserts that a legacy identifier (ISBN-10, ISMN-10) comes with its
+# 13-digit form among the sibling ProductIdentifiers.
+SIBLING_PARENTS = frozenset({
+    "Product", "ProductPart", "RelatedProduct", "ComparisonProductPrice", "PriceCondition", "SalesRights", "Tax",
+})
+
+
+def sibling_groups(rows: list[Composite]) -> dict:
+    """ProductIdentifier rows grouped by their parent element, for the parents in SIBLING_PARENTS."""
+    groups: dict = {}
+    for row in rows:
+        parent = row.element.getparent()
+        if parent is not None and parent.tag in SIBLING_PARENTS:
+            groups.setdefault(parent, []).append(row)
+    return groups

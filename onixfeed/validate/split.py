@@ -65,8 +65,9 @@ class ProductSplitter:
         self._buffer = b""
         self._eof = False
 
-    def _read(self) -> bool:
-        """Append a block to the buffer; False at the end of the stream."""
+    def _read(self, keep_from: int = 0) -> bool:
+        """Append a block to the buffer, dropping the bytes before `keep_from` (done with) in
+        the same copy; False at the end of the stream."""
         if self._eof:
             return False
         block = self.stream.read(self.block_size)
@@ -74,7 +75,7 @@ class ProductSplitter:
             self._eof = True
             return False
         self.bytes_read += len(block)
-        self._buffer += block
+        self._buffer = self._buffer[keep_from:] + block if keep_from else self._buffer + block
         return True
 
     def prolog(self, accept: Callable[[bytes], bool] = lambda prolog: True) -> Prolog:
@@ -114,14 +115,28 @@ class ProductSplitter:
         line = self._line
         lead = b""
         lines = 0  # line ends in the batch so far
+
+        def read_more() -> int | None:
+            """Read on, dropping what earlier batches took; how far positions move (None: end)."""
+            nonlocal start, scan, buffer_offset
+            dropped = start
+            if not self._read(dropped):
+                return None
+            start, scan, buffer_offset = 0, scan - dropped, buffer_offset + dropped
+            return dropped
+
         while True:
             end = self._product_end(end_tag, scan)
             if end is None:
-                if self._read():
+                if read_more() is not None:
                     continue
                 break
             following = self._next_start(start_tag, end)
-            while following is None and self._read():
+            while following is None:
+                moved = read_more()
+                if moved is None:
+                    break
+                end -= moved
                 following = self._next_start(start_tag, end)
             count += 1
             self.products += 1
@@ -142,9 +157,7 @@ class ProductSplitter:
                 line_start = self._buffer.rfind(b"\n", start, next_start) + 1
                 lead = self._buffer[line_start:next_start] if line_start else b""
                 lead = lead if len(lead) < 1024 and not lead.strip() else b""
-                self._buffer = self._buffer[next_start:]
-                buffer_offset += next_start
-                start, scan, count, lines = 0, 0, 0, 0
+                start, count, lines = next_start, 0, 0
         while self._read():
             pass
         data = self._buffer[start:]

@@ -32,7 +32,8 @@ def amount(element: etree._Element | None, path: str | None = None) -> Decimal |
         value = Decimal(text.strip())
     except (InvalidOperation, ValueError):
         return None
-    return value if value.is_finite() else None
+    # No price has 30 digits: such junk (1e999999999) would overflow the arithmetic.
+    return value if value.is_finite() and abs(value.adjusted()) <= 30 else None
 
 
 def price_type(price: etree._Element, context) -> str | None:
@@ -43,4 +44,8 @@ def price_type(price: etree._Element, context) -> str | None:
 
 def money(value: Decimal) -> str:
     """An amount as a person writes it, to two decimals or more when given."""
-    return f"{value:.2f}" if value == value.quantize(Decimal("0.01")) else f"{value.normalize()}"
+    try:
+        cents = value.quantize(Decimal("0.01"))
+    except InvalidOperation:  # more digits than the decimal context holds: show it as given
+        return str(value)
+    return f"{value:.2f}" if value == cents else f"{value.normalize()}"

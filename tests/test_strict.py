@@ -178,3 +178,16 @@ def test_release_31_uses_the_31_strict_xsd():
         b'release="3.0"', b'release="3.1"')
     findings = strict.validate_strict(io.BytesIO(data), "feed31.xml", SHARED, jobs=1)
     assert [(f.rule, f.record) for f in findings] == [("SX_20171126_c_14", "r1")]
+
+
+def test_profile_levels_for_strict_findings():
+    from onixfeed.findings import Finding, Severity
+
+    finding = Finding("SX_20171126_c_14", strict.ASSERTION_NAME, Severity.ERROR, "m")
+    not_run = Finding(strict.NOT_RUN_CODE, strict.NOT_RUN_NAME, Severity.WARNING, "m")
+    assert strict.severity_for(finding, {}) == "error"
+    assert strict.severity_for(not_run, {}) == "warning"
+    assert strict.severity_for(finding, {"SX": "warning"}) == "warning"
+    assert strict.severity_for(finding, {"SX": "warning", "SX_20171126_c_14": "off"}) == "off"
+    assert all(strict.is_strict_code(code) for code in ("SX", "SX000", "SX_20171126_c_14"))
+    assert not any(strict.is_strict_code(code) for code in ("SXY", "PR001", "SX_"))

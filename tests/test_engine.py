@@ -257,3 +257,10 @@ def test_checks_see_true_lines_and_report_them_past_lxmls_line_limit():
     wanted = [line_of(data, b"<Product>", n) for n in (1, 2, 3)]
     assert [f.line for f in result.findings] == wanted
     assert result.findings[0].message == str(wanted[0])
+
+
+def test_a_header_broken_before_the_first_product_is_xs000_without_reading_on():
+    data = message_bytes(3, seed=25).replace(b"<SenderName>", b"<SenderName><<", 1)
+    stream = io.BytesIO(data)
+    result = engine.validate_stream(stream, "message.xml", jobs=1)
+    assert rules(result) == [("XS000", line_of(data, b"<SenderName>"))]

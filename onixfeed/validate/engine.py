@@ -180,16 +180,17 @@ def read_root(prolog: bytes) -> RootInfo | None:
     return None
 
 
-def _only_root_open(prolog: bytes) -> bool:
+def _only_root_open(prolog: bytes) -> bool | None:
     """True when the bytes before a Product start tag leave only the root element open, so
-    that Product is a child of the root (not, say, inside a damaged Header)."""
+    that Product is a child of the root (not, say, inside a Header left open); False when
+    more is open; None when those bytes are not well-formed XML before their end."""
     root = read_root(prolog)
     if root is None:
         return False
     try:
         etree.fromstring(prolog + b"\n</" + root.qname + b">", make_parser())
-    except etree.XMLSyntaxError:
-        return False
+    except etree.XMLSyntaxError as error:
+        return False if error.position[0] > prolog.count(b"\n") else None
     return True
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import BinaryIO, Callable, Iterator
 
 BLOCK_SIZE = 1 << 22
+MAX_PROLOG_TRIES = 64  # Product start tags tried as the first top-level one before giving up
 _PRODUCT_START = re.compile(rb"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>|<(Product|product)[\s/>]", re.S)
 _DELIMITERS = b" \t\r\n/>"
 
@@ -78,9 +79,12 @@ class ProductSplitter:
         self._buffer = self._buffer[keep_from:] + block if keep_from else self._buffer + block
         return True
 
-    def prolog(self, accept: Callable[[bytes], bool] = lambda prolog: True) -> Prolog:
+    def prolog(self, accept: Callable[[bytes], bool | None] = lambda prolog: True) -> Prolog:
         """Read up to the first top-level Product start tag: the first `<Product` for which
-        `accept(bytes before it)` holds (the caller checks that only the root is open)."""
+        `accept(bytes before it)` holds (the caller checks that only the root is open).
+        `accept` returns None when those bytes are broken beyond repair: the prolog is then
+        what was read (it holds the error), as a whole document."""
+        tried = 0
         searched = 0
         while True:
             if not self._buffer and not self._read():
@@ -90,7 +94,15 @@ class ProductSplitter:
                     pass
                 return Prolog(self._buffer, None, True)
             for match in _PRODUCT_START.finditer(self._buffer, searched):
-                if match.group(1) is not None and accept(self._buffer[: match.start()]):
+                verdict = accept(self._buffer[: match.start()]) if match.group(1) is not None else False
+                tried += match.group(1) is not None
+                if verdict is None or tried > MAX_PROLOG_TRIES:
+                    # Broken before this point, or Products nested deep: no top-level cut.
+                    if verdict is not None:
+                        while self._read():
+                            pass
+                    return Prolog(self._buffer, None, True)
+                if verdict:
                     start = match.start()
                     data, self._buffer = self._buffer[:start], self._buffer[start:]
                     self._offset = start

@@ -446,6 +446,14 @@ def _territories() -> Iterator[Mutation]:
         "ProductSupply/Market/Territory", "<Territory><CountriesIncluded>GB</CountriesIncluded><RegionsExcluded>GB-NIR</RegionsExcluded></Territory>"))
     yield Mutation(family, "excluded region outside the included countries", replace(
         "ProductSupply/Market/Territory", "<Territory><CountriesIncluded>GB</CountriesIncluded><RegionsExcluded>US-NY</RegionsExcluded></Territory>"))
+    yield Mutation(family, "WORLD excluded", replace(
+        "ProductSupply/Market/Territory", "<Territory><CountriesIncluded>GB</CountriesIncluded><RegionsExcluded>WORLD</RegionsExcluded></Territory>"))
+    yield Mutation(family, "excluded region within an excluded country", insert_after(
+        f"{SALES2}/Territory/CountriesExcluded", "<RegionsExcluded>GB-NIR</RegionsExcluded>"))
+    yield Mutation(family, "contributor place region of another country", insert_after(
+        "DescriptiveDetail/Contributor/KeyNames",
+        "<ContributorPlace><ContributorPlaceRelator>01</ContributorPlaceRelator><CountryCode>FR</CountryCode>"
+        "<RegionCode>GB-SCT</RegionCode></ContributorPlace>"))
     yield Mutation(family, "language region of another country", replace(
         "DescriptiveDetail/Language", "<Language><LanguageRole>01</LanguageRole><LanguageCode>fre</LanguageCode><CountryCode>FR</CountryCode><RegionCode>CA-QC</RegionCode></Language>"))
     yield Mutation(family, "language region of its country", replace(

@@ -486,6 +486,13 @@ def _codes(full: bool) -> Iterator[Mutation]:
         "<ProductFormFeature><ProductFormFeatureType>05</ProductFormFeatureType><ProductFormFeatureValue>Z</ProductFormFeatureValue></ProductFormFeature>"))
     yield Mutation(family, "audience code out of list 28", set_text("DescriptiveDetail/Audience/AudienceCodeValue", "99"))
     yield Mutation(family, "audience code from list 28", set_text("DescriptiveDetail/Audience/AudienceCodeValue", "05"))
+    for code, name in (("Z", "returns code out of list 204"), ("01", "returns code from list 204")):
+        yield Mutation(family, name, insert_after(
+            "ProductSupply/SupplyDetail/Supplier",
+            f"<ReturnsConditions><ReturnsCodeType>04</ReturnsCodeType><ReturnsCode>{code}</ReturnsCode></ReturnsConditions>"))
+    yield Mutation(family, "accessibility detail out of list 196", insert_after(
+        "DescriptiveDetail/ProductFormFeature",
+        "<ProductFormFeature><ProductFormFeatureType>09</ProductFormFeatureType><ProductFormFeatureValue>X9</ProductFormFeatureValue></ProductFormFeature>"))
     deprecated = ("GB-IOM", "GB-CHA", "CN-91") if full else ("GB-IOM",)
     for region in deprecated:
         yield Mutation(family, f"deprecated region {region}", replace(

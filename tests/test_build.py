@@ -55,7 +55,9 @@ def test_descriptive_detail_title_contributor_edition_extent_illustrations():
     assert children(detail) == ["ProductComposition", "ProductForm", "Collection", "TitleDetail", "Contributor",
                                 "EditionNumber", "Language", "Extent", "IllustrationsNote", "AncillaryContent",
                                 "Subject", "Subject", "Audience"]
-    assert text(detail, "o:Collection/o:TitleDetail/o:TitleElement/o:PartNumber") == "7"
+    levels = [(text(e, "o:TitleElementLevel"), text(e, "o:TitleText"), text(e, "o:PartNumber"))
+              for e in detail.findall("o:Collection/o:TitleDetail/o:TitleElement", NS)]
+    assert levels == [("02", "A Series", None), ("01", None, "7")]  # PartNumber only at product level
     assert text(detail, "o:TitleDetail/o:TitleElement/o:Subtitle") == "Sub"
     contributor = detail.find("o:Contributor", NS)
     assert children(contributor) == ["SequenceNumber", "ContributorRole", "NameIdentifier", "PersonName",

@@ -247,3 +247,25 @@ def test_defaults_come_from_the_config(project):
     result = run()
     assert result.exit_code == 0, result.output
     assert len(feeds(project / "outbox")) == 1 and (project / "st" / "message-number").read_text().strip() == "1"
+
+
+@pytest.fixture
+def strict_schema(tmp_path_factory):
+    """EDItEUR's strict XSD 1.1 for 3.0 (from ../shared beside the clone), compiled beside the code lists."""
+    shared = Path(__file__).resolve().parents[2] / "shared" / "editeur" / "ONIX_BookProduct_3.0_reference_strict.xsd"
+    if not shared.is_file():
+        pytest.skip("the strict schemas in ../shared/editeur are not available")
+    import xmlschema
+
+    folder = tmp_path_factory.mktemp("strict")
+    bundled = schemas.schema_files("3.0")
+    for source in (shared, bundled.codelists, bundled.main.parent / "ONIX_XHTML_Subset.xsd"):
+        shutil.copy(source, folder)
+    return xmlschema.XMLSchema11(str(folder / shared.name))
+
+
+def test_the_example_feed_passes_the_strict_schema(project, strict_schema):
+    assert run(project / "records", "--out", project / "feeds").exit_code == 0
+    [feed] = feeds(project / "feeds")
+    errors = [f"{error.path}: {error.reason}" for error in strict_schema.iter_errors(str(feed))]
+    assert errors == []

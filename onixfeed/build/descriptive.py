@@ -47,16 +47,22 @@ def build_descriptive_detail(product: etree._Element, record: Record, fmt: Forma
 
 
 def build_collection(detail: etree._Element, record: Record) -> etree._Element:
-    """<Collection>: the publisher's series, its title and the title's number in it."""
+    """<Collection>: the publisher's series, its title and the title's number in it.
+
+    The number is a product-level title element inside the collection's title, since
+    PartNumber is not allowed at collection level (strict schema assertion _20181210_c_1).
+    """
     collection = add(detail, "Collection")
     add(collection, "CollectionType", PUBLISHER_COLLECTION)
     title = add(collection, "TitleDetail")
     add(title, "TitleType", DISTINCTIVE_TITLE)
-    element = add(title, "TitleElement")
-    add(element, "TitleElementLevel", COLLECTION_LEVEL)
+    series = add(title, "TitleElement")
+    add(series, "TitleElementLevel", COLLECTION_LEVEL)
+    add(series, "TitleText", record.series.title)
     if record.series.number:
-        add(element, "PartNumber", record.series.number)
-    add(element, "TitleText", record.series.title)
+        part = add(title, "TitleElement")
+        add(part, "TitleElementLevel", PRODUCT_LEVEL)
+        add(part, "PartNumber", record.series.number)
     return collection
 
 

@@ -172,9 +172,13 @@ def read_record(path: str | Path, release: str = "3.0") -> RecordResult:
         result.findings.append(_finding("yaml-syntax", str(path), line, None, f"not UTF-8 text: byte {raw[exc.start]:#04x} at line {line}"))
         return result
     loader = _RecordLoader(text)
+    repeated: list[yaml.Node] = []
     try:
         node = loader.get_single_node()
-        data = _to_python(node, repeated := []) if node is not None else None
+        data = _to_python(node, repeated) if node is not None else None
+    except RecursionError:
+        result.findings.append(_finding("yaml-syntax", str(path), None, None, "not a record: lists or mappings nested too deeply"))
+        return result
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
@@ -387,7 +391,10 @@ class _Reader:
         except InvalidOperation:
             self.error("bad-number", path, f"{_shown(value)} is not a number such as 12.99")
             return None
-        if not number.is_finite() or number < 0:
+        if not number.is_finite():
+            self.error("bad-number", path, f"{_shown(value)} is not a finite number")
+            return None
+        if number < 0:
             self.error("bad-number", path, f"{_shown(value)} must be zero or more")
             return None
         return format(number, "f")
@@ -601,9 +608,12 @@ class _Reader:
         availability = self.code(65, *pick("availability"))
         prices = self.prices(fields.get("prices"), (*path, "prices"))
         unpriced = self.code(57, *pick("unpriced"))
-        if (prices or unpriced) and (supplier is None or availability is None):
+        # judged on what the record says, so a wrong price is not reported again as a missing one
+        given = {name: pick(name)[0] is not None for name in ("supplier", "availability", "unpriced")}
+        given["prices"] = fields.get("prices") is not None
+        if (given["prices"] or given["unpriced"]) and not (given["supplier"] and given["availability"]):
             self.error("missing-field", path, "prices need a supplier and an availability (ONIX SupplyDetail requires both)")
-        if (supplier or availability) and not (prices or unpriced):
+        if (given["supplier"] or given["availability"]) and not (given["prices"] or given["unpriced"]):
             self.error("missing-field", path, "a supplier or availability needs prices, or 'unpriced' with a list 57 code")
         if not (isbn and form and reference):
             return None

@@ -198,3 +198,19 @@ def test_the_same_isbn_twice_in_one_record(tmp_path):
     result = read(tmp_path, text)
     clashes = records.UniqueKeys().add(result.keys)
     assert sorted(f.rule for f in clashes) == ["RC009", "RC010"]
+
+
+@pytest.mark.parametrize("text, rule", [
+    ("", "RC003"),                                  # an empty file
+    ("a: " + "[" * 3000 + "]" * 3000 + "\n", "RC001"),  # nesting beyond any record
+    ("title: !!binary aGVsbG8=\n", "RC001"),         # a tag records do not use
+    ("---\ntitle: a\n---\ntitle: b\n", "RC001"),     # two documents
+])
+def test_junk_is_a_finding_not_a_crash(tmp_path, text, rule):
+    result = read(tmp_path, text)
+    assert result.record is None and result.findings[0].rule == rule
+
+
+def test_a_wrong_price_is_not_reported_again_as_missing(tmp_path):
+    text = MINIMAL + "    prices: [{amount: .nan, currency: GBP}]\nsupplier: S\navailability: available\n"
+    assert [f.rule for f in read(tmp_path, text).findings] == ["RC014"]

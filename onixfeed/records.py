@@ -41,6 +41,7 @@ RULES = {
     "invalid-xhtml": "RC013",
     "bad-number": "RC014",
     "bad-name-identifier": "RC015",
+    "bad-character": "RC016",
 }
 RECORD_SUFFIXES = (".yaml", ".yml")
 
@@ -76,6 +77,8 @@ TAX_FIELDS = {"type", "rate_code", "percent", "taxable_amount", "amount"}
 SUPPLIER_FIELDS = {"name", "role", "gln", "san"}
 SUPPLY_DATE_FIELDS = {"role", "date"}
 
+# Characters XML 1.0 does not allow (control characters, surrogates, U+FFFE/U+FFFF)
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 # YYYY-MM-DD, YYYY-MM, YYYY or YYYYMMDD
 _DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?|(\d{2})(\d{2}))?")
 # Resource types that are images by definition (list 158: covers, spine), so `mode` may be left out.
@@ -366,6 +369,10 @@ class _Reader:
             self.error("wrong-type", path, f"expected text, got {_kind(value)} {_shown(value)}")
             return None
         text = str(value).strip()
+        bad = _NOT_XML.search(text)
+        if bad:
+            self.error("bad-character", path, f"character U+{ord(bad.group()):04X} at position {bad.start() + 1} cannot appear in XML")
+            return None
         return text or None
 
     def integer(self, value: Any, path: tuple, minimum: int = 0) -> int | None:
@@ -396,6 +403,9 @@ class _Reader:
             return None
         if number < 0:
             self.error("bad-number", path, f"{_shown(value)} must be zero or more")
+            return None
+        if number.adjusted() >= 12:
+            self.error("bad-number", path, f"{_shown(value)} is implausibly large (a trillion or more)")
             return None
         return format(number, "f")
 
@@ -700,7 +710,8 @@ class _Reader:
 
     def series(self, value: Any, path: tuple) -> model.Series | None:
         if isinstance(value, str):
-            return model.Series(value.strip())
+            title = self.string(value, path)
+            return model.Series(title) if title else None
         fields = self.mapping(value, path, SERIES_FIELDS)
         if fields is None:
             return None
@@ -712,7 +723,7 @@ class _Reader:
 
     def illustrations(self, value: Any, path: tuple) -> tuple[str | None, tuple[model.AncillaryContent, ...]]:
         if isinstance(value, str):
-            return value.strip() or None, ()
+            return self.string(value, path), ()
         fields = self.mapping(value, path, ILLUSTRATION_FIELDS)
         if fields is None:
             return None, ()
@@ -893,7 +904,8 @@ class _Reader:
 
     def supplier(self, value: Any, path: tuple) -> model.Supplier | None:
         if isinstance(value, str):
-            return model.Supplier(value.strip())
+            name = self.string(value, path)
+            return model.Supplier(name) if name else None
         fields = self.mapping(value, path, SUPPLIER_FIELDS)
         if fields is None:
             return None

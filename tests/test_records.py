@@ -214,3 +214,9 @@ def test_junk_is_a_finding_not_a_crash(tmp_path, text, rule):
 def test_a_wrong_price_is_not_reported_again_as_missing(tmp_path):
     text = MINIMAL + "    prices: [{amount: .nan, currency: GBP}]\nsupplier: S\navailability: available\n"
     assert [f.rule for f in read(tmp_path, text).findings] == ["RC014"]
+
+
+@pytest.mark.parametrize("field", ["subtitle", "illustrations", "series", "supplier"])
+def test_control_characters_are_a_finding(tmp_path, field):
+    result = read(tmp_path, MINIMAL + f'{field}: "bell \\a here"\n')
+    assert "RC016" in [f.rule for f in result.findings]

@@ -329,6 +329,23 @@ def _dates() -> Iterator[Mutation]:
     yield Mutation(family, "price period in order", chain(
         append(PRICE2, "<PriceDate><PriceDateRole>14</PriceDateRole><Date>20250101</Date></PriceDate>"),
         append(PRICE2, "<PriceDate><PriceDateRole>15</PriceDateRole><Date>20250601</Date></PriceDate>")))
+    yield Mutation(family, "price valid from after until by month", chain(
+        append(PRICE2, '<PriceDate><PriceDateRole>14</PriceDateRole><Date dateformat="01">202506</Date></PriceDate>'),
+        append(PRICE2, '<PriceDate><PriceDateRole>15</PriceDateRole><Date dateformat="01">202501</Date></PriceDate>')))
+    yield Mutation(family, "price period in two formats", chain(
+        append(PRICE2, '<PriceDate><PriceDateRole>14</PriceDateRole><Date dateformat="01">202506</Date></PriceDate>'),
+        append(PRICE2, "<PriceDate><PriceDateRole>15</PriceDateRole><Date>20250101</Date></PriceDate>")))
+    for name, born, died in (("death before birth", "1950", "1901"), ("birth before death", "1901", "1950")):
+        yield Mutation(family, name, chain(*[append(
+            "DescriptiveDetail/Contributor",
+            f'<ContributorDate><ContributorDateRole>{role}</ContributorDateRole><Date dateformat="05">{year}</Date></ContributorDate>')
+            for role, year in (("50", born), ("51", died))]))
+    yield Mutation(family, "text available until before from", chain(*[append(
+        "CollateralDetail/TextContent", f"<ContentDate><ContentDateRole>{role}</ContentDateRole><Date>{day}</Date></ContentDate>")
+        for role, day in (("27", "20250601"), ("28", "20250101"))]))
+    yield Mutation(family, "sales restriction ends before it starts", insert_after(
+        SALES2, "<SalesRestriction><SalesRestrictionType>04</SalesRestrictionType><StartDate>20251231</StartDate>"
+                "<EndDate>20250101</EndDate></SalesRestriction>"))
 
 
 def _text() -> Iterator[Mutation]:
@@ -357,6 +374,43 @@ def _text() -> Iterator[Mutation]:
     yield Mutation(family, "description repeated for one audience", insert_after(
         "CollateralDetail/TextContent",
         '<TextContent><TextType>03</TextType><ContentAudience>00</ContentAudience><Text textformat="06">Again.</Text></TextContent>'))
+    yield Mutation(family, "description for another audience", insert_after(
+        "CollateralDetail/TextContent",
+        '<TextContent><TextType>03</TextType><ContentAudience>03</ContentAudience><Text textformat="06">For schools.</Text></TextContent>'))
+    yield Mutation(family, "headline repeated for one audience", chain(*[insert_after(
+        "CollateralDetail/TextContent",
+        f'<TextContent><TextType>10</TextType><ContentAudience>00</ContentAudience><Text textformat="06">{words}</Text></TextContent>')
+        for words in ("Read it.", "Read it again.")]))
+    yield Mutation(family, "short description of 350 characters", insert_after(
+        "CollateralDetail/TextContent",
+        '<TextContent><TextType>02</TextType><ContentAudience>00</ContentAudience><Text textformat="06">'
+        + "x" * 350 + "</Text></TextContent>"))
+    yield Mutation(family, "XHTML short description over 350 characters", insert_after(
+        "CollateralDetail/TextContent",
+        '<TextContent><TextType>02</TextType><ContentAudience>00</ContentAudience><Text textformat="05"><p>'
+        + "A careful study of worked examples. " * 10 + "</p></Text></TextContent>"))
+    yield Mutation(family, "empty XHTML paragraph", replace(TEXT, '<Text textformat="05"><p> </p></Text>'))
+    yield Mutation(family, "escaped tags and no text", replace(TEXT, '<Text textformat="02">&lt;p&gt; &lt;br/&gt; &lt;/p&gt;</Text>'))
+    yield Mutation(family, "no-break space as the text", set_text(TEXT, "\u00a0"))
+    yield Mutation(family, "empty text element", set_text(TEXT, ""))
+    yield Mutation(family, "escaped tags the schema's pattern keeps", replace(
+        TEXT, '<Text textformat="02">&lt;strong&gt;&lt;/strong&gt;</Text>'))
+    yield Mutation(family, "empty contributor biography", append(
+        "DescriptiveDetail/Contributor", "<BiographicalNote>  </BiographicalNote>"))
+    yield Mutation(family, "empty edition statement", insert_after(
+        "DescriptiveDetail/EditionNumber", "<EditionStatement>\n</EditionStatement>"))
+    yield Mutation(family, "biographical note with one contributor", append(
+        "CollateralDetail",
+        '<TextContent><TextType>12</TextType><ContentAudience>00</ContentAudience><Text textformat="06">Jane Doe writes.</Text></TextContent>'))
+    yield Mutation(family, "group biography of two contributors", chain(
+        insert_after("DescriptiveDetail/Contributor", "<Contributor><SequenceNumber>2</SequenceNumber><ContributorRole>A01</ContributorRole>"
+                                                      "<PersonName>John Roe</PersonName></Contributor>"),
+        append("CollateralDetail",
+               '<TextContent><TextType>12</TextType><ContentAudience>00</ContentAudience><Text textformat="06">Jane and John write.</Text></TextContent>')))
+    yield Mutation(family, "original language the language of the text", insert_after(
+        "DescriptiveDetail/Language", "<Language><LanguageRole>02</LanguageRole><LanguageCode>eng</LanguageCode></Language>"))
+    yield Mutation(family, "translation from French", insert_after(
+        "DescriptiveDetail/Language", "<Language><LanguageRole>02</LanguageRole><LanguageCode>fre</LanguageCode></Language>"))
 
 
 def _product() -> Iterator[Mutation]:
@@ -377,6 +431,27 @@ def _product() -> Iterator[Mutation]:
     yield Mutation(family, "B-format paperback of B-format size", chain(
         set_text("DescriptiveDetail/ProductFormDetail", "B105"),
         set_text("DescriptiveDetail/Measure[1]/Measurement", "198"), set_text("DescriptiveDetail/Measure[2]/Measurement", "129")))
+    yield Mutation(family, "B-format paperback too wide in cm", chain(
+        set_text("DescriptiveDetail/ProductFormDetail", "B105"),
+        replace("DescriptiveDetail/Measure[1]", "<Measure><MeasureType>01</MeasureType><Measurement>19.8</Measurement><MeasureUnitCode>cm</MeasureUnitCode></Measure>"),
+        replace("DescriptiveDetail/Measure[2]", "<Measure><MeasureType>02</MeasureType><Measurement>13.5</Measurement><MeasureUnitCode>cm</MeasureUnitCode></Measure>")))
+    yield Mutation(family, "A-format paperback of A-format size", chain(
+        set_text("DescriptiveDetail/ProductFormDetail", "B104"),
+        set_text("DescriptiveDetail/Measure[1]/Measurement", "178"), set_text("DescriptiveDetail/Measure[2]/Measurement", "110")))
+    yield Mutation(family, "A-format paperback of trade size", set_text("DescriptiveDetail/ProductFormDetail", "B104"))
+    yield Mutation(family, "B-format height in inches", chain(
+        set_text("DescriptiveDetail/ProductFormDetail", "B105"),
+        replace("DescriptiveDetail/Measure[1]", "<Measure><MeasureType>01</MeasureType><Measurement>9.2</Measurement><MeasureUnitCode>in</MeasureUnitCode></Measure>"),
+        remove("DescriptiveDetail/Measure[2]")))
+    for kind, name, label in (("07", "own classification scheme without its name", None),
+                              ("07", "own classification scheme with its name", "House"),
+                              ("02", "customs tariff with a scheme name", "Tariff"),
+                              ("02", "customs tariff", None)):
+        type_name = f"<ProductClassificationTypeName>{label}</ProductClassificationTypeName>" if label else ""
+        yield Mutation(family, name, insert_after(
+            "DescriptiveDetail/Measure[2]",
+            f"<ProductClassification><ProductClassificationType>{kind}</ProductClassificationType>{type_name}"
+            "<ProductClassificationCode>49019900</ProductClassificationCode></ProductClassification>"))
     yield Mutation(family, "digital download with pack quantity", chain(
         set_text(form, "EA"), set_text("DescriptiveDetail/ProductFormDetail", "E101"),
         remove("DescriptiveDetail/Measure", "DescriptiveDetail/ProductFormFeature"),

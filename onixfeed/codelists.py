@@ -44,12 +44,29 @@ class CodeList:
     def closest(self, value: str, count: int = 3) -> list[Code]:
         """The current codes a person most likely meant: fewest (keyboard-weighted) typos."""
         wanted = (value or "").strip().upper()
+        key = (id(self), wanted, count)
+        cached = _CLOSEST.get(key)
+        if cached is not None and cached[0] is self:
+            return list(cached[1])
         candidates = [code for code in self.codes.values() if not code.deprecated]
-        return sorted(candidates, key=lambda code: (_typo_distance(wanted, code.value.upper()), code.value))[:count]
+        # A value far longer than every code is a label or junk: its first characters pick the
+        # suggestion, and the edit distance's cost stays bounded by the codes' length.
+        longest = max((len(code.value) for code in candidates), default=0)
+        cut = wanted[: longest + 3]
+        found = sorted(candidates, key=lambda code: (_typo_distance(cut, code.value.upper()), code.value))[:count]
+        if len(_CLOSEST) >= _CLOSEST_LIMIT:
+            _CLOSEST.clear()
+        _CLOSEST[key] = (self, tuple(found))  # the list itself is kept so its id is not reused
+        return found
 
     def describe_closest(self, value: str, count: int = 2) -> str:
         return ", ".join(f"{code.value} ({code.label})" for code in self.closest(value, count))
 
+
+# (list id, value, count) -> (the list, its closest codes): a feed repeats the same wrong code
+# product after product, and each costs an edit distance to every code of its list.
+_CLOSEST: dict[tuple[int, str, int], tuple["CodeList", tuple[Code, ...]]] = {}
+_CLOSEST_LIMIT = 20_000
 
 _KEYBOARD = ["1234567890", "QWERTYUIOP", "ASDFGHJKL", "ZXCVBNM"]
 _KEY_POSITION = {key: (row, col + 0.5 * row) for row, keys in enumerate(_KEYBOARD) for col, key in enumerate(keys)}
@@ -65,13 +82,19 @@ def _key_cost(a: str, b: str) -> float:
     return 1.0
 
 
+# Every substitution cost between two keys, worked out once (other characters cost 1).
+_KEY_COSTS = {(a, b): _key_cost(a, b) for a in _KEY_POSITION for b in _KEY_POSITION}
+
+
 def _typo_distance(a: str, b: str) -> float:
     """Edit distance with keyboard-weighted substitutions."""
+    costs = _KEY_COSTS
     previous = [float(i) for i in range(len(b) + 1)]
     for i, char_a in enumerate(a, 1):
         current = [float(i)]
         for j, char_b in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + _key_cost(char_a, char_b)))
+            swap = 0.0 if char_a == char_b else costs.get((char_a, char_b), 1.0)
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + swap))
         previous = current
     return previous[-1]
 

@@ -19,18 +19,13 @@ from onixfeed.validate.rules import codes
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "editeur"
 STRICT_30 = SHARED / strict.STRICT_FILES["3.0"]
-OWN_FAMILIES = ("prices", "territories", "codes")
+# Families with enough strict rejects in the corpus for their recall to mean something.
+MEASURED_FAMILIES = ("dates", "text", "product", "prices", "territories", "codes", "identifiers")
 
 # Products the strict XSD rejects and the native rules do not, each waiting for a rule in
 # another helper's family (reported to its owner). A fixed gap makes the test fail until
 # it is removed from here, so this list cannot go stale.
-KNOWN_GAPS = {
-    ("dates", "price valid from after until"): "strict _20180109_e_1 asserts it; DT004 is only a warning",
-    ("text", "empty text"): "strict _20180517_b_* (empty or white space text) has no native rule (TX)",
-    ("text", "description repeated for one audience"): "strict _20180612_a_1 has no native rule (TX)",
-    ("text", "short description over 350 characters"): "strict _20171221_e_1 has no native rule (TX)",
-    ("product", "B-format paperback of the wrong height"): "strict _20180308_b_6/_b_7 have no native rule (PD)",
-}
+KNOWN_GAPS: dict[tuple[str, str], str] = {}
 
 
 # Where onixfeed deliberately reads ONIX differently from the strict XSD's wording.
@@ -62,8 +57,10 @@ def test_native_rules_agree_with_the_strict_xsd(outcomes):
     # Recall on what the native rules set out to cover: deliberate readings are left out.
     covered = agreement.figures([o for o in outcomes if (o.mutation.family, o.mutation.name) not in DELIBERATE])
     for row in covered:
-        if row.family in OWN_FAMILIES:
-            assert row.strict_rejects >= 10 and row.recall >= 0.95, row
+        if row.family in MEASURED_FAMILIES:
+            assert row.strict_rejects >= 10, row
+        if row.strict_rejects:
+            assert row.recall >= 0.95, row
     for family in agreement.FAMILIES:
         assert by_family[family].strict_rejects > 0, f"the corpus breaks nothing in {family}"
 

@@ -32,6 +32,9 @@ class MessageInfo:
     default_language: str | None = None
     default_price_type: str | None = None
     message_number: str | None = None
+    # True when the official XSD has checked the product, so checks leave out what it reports
+    # (a code outside its list is XS002 then, not a second finding from the code list rules).
+    schema_checked: bool = False
 
 
 class Key(NamedTuple):

@@ -60,6 +60,12 @@ def _code_list_message(element: str, attribute: str | None, value: str, release:
         return None
     table = codelists.codelist(number, "3.1" if release == "3.1" else "3.0")
     closest = table.describe_closest(value)
+    from onixfeed.validate.rules import codes  # the code list rules' shapes: one reading of "may be newer"
+
+    flavour = "3.1" if release == "3.1" else "3.0"
+    if codes.shape(value) in codes.shapes(flavour, number):
+        return (f"'{value}' is not in list {number} ({table.name}) of code list issue {codes.issue(flavour)}, "
+                f"may be newer; closest: {closest}")
     return f"'{value}' is not in list {number} ({table.name}); closest: {closest}"
 
 

@@ -56,6 +56,7 @@ def message_info(context: dict) -> MessageInfo:
         default_language=context.get("default_language"),
         default_price_type=context.get("default_price_type"),
         message_number=context.get("message_number"),
+        schema_checked=bool(context.get("schema_checked", False)),
     )
 
 

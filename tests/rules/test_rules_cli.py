@@ -56,3 +56,19 @@ def test_validate_no_rules_leaves_only_the_schema():
 def test_validate_profile_applies_rules_unless_no_rules():
     assert _rule_codes(["--profile", "onix-3.0"]) == (1, ["ID001"])
     assert _rule_codes(["--profile", "onix-3.0", "--no-rules"]) == (0, [])
+
+
+def test_validate_reports_a_code_outside_its_list_once(tmp_path):
+    """The XSD's XS002 speaks for a code outside its list; CL002/CL003 add no second finding."""
+    from bench import agreement
+    from lxml import etree
+
+    product = etree.fromstring(agreement.BASE_PRODUCT)
+    product.find("NotificationType").text = "3"  # malformed
+    product.find("DescriptiveDetail/ProductForm").text = "BX"  # the shape of list 150: may be newer
+    path = tmp_path / "codes.xml"
+    path.write_bytes(agreement._message(agreement.HEADERS["plain"], [product]))
+    result = runner.invoke(app, ["validate", str(path), "-j", "1", "-f", "json"])
+    findings = [(f["rule"], f["line"]) for f in json.loads(result.output)["findings"] if f["rule"] != "BP001"]
+    assert result.exit_code == 1
+    assert sorted(findings) == [("XS002", 5), ("XS002", 10)]

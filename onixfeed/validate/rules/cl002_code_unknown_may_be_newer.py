@@ -5,7 +5,10 @@ Checks:
     its list but has the shape of the list's codes (same length and mix of digits and
     letters: "B999" for list 175, two digits for list 5). Such a code may come from a
     newer code list issue than the one onixfeed checks against; a value of the wrong
-    shape is CL003 instead.
+    shape is CL003 instead. Where the official XSD has checked the product (`validate`),
+    it reports such a value itself (XS002, worded "may be newer"), so this rule stays
+    silent there: one finding per problem. It speaks where no XSD ran (feeds built
+    without a per-product schema check, library callers).
 
 Why:
     EDItEUR adds codes every quarter. Telling "unknown to issue 75, may be newer" from
@@ -31,6 +34,8 @@ NAME = "code-unknown-may-be-newer"
 
 
 def check(product, context) -> Iterator[Hit]:
+    if context.message.schema_checked:
+        return  # the XSD's enumerations already reported it as XS002
     release = context.message.release
     tables = codelists.load_codelists(release)
     for element, where, value, number in coded_problems(product, context, UNKNOWN):

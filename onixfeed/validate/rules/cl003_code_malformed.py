@@ -4,6 +4,8 @@ Checks:
     Every coded element, attribute and country or region list item whose value is not in
     its list and whose shape (length, digits, letters) matches none of the list's codes:
     "1" or "BCX" for a two-character list, "uk" for the three-letter language codes.
+    Where the official XSD has checked the product (`validate`), it reports such a value
+    itself (XS002), so this rule stays silent there: one finding per problem.
 
 Why:
     A malformed code is a data error (a label typed for a code, a dropped leading zero),
@@ -29,6 +31,8 @@ NAME = "code-malformed"
 
 
 def check(product, context) -> Iterator[Hit]:
+    if context.message.schema_checked:
+        return  # the XSD's enumerations already reported it as XS002
     tables = codelists.load_codelists(context.message.release)
     for element, where, value, number in coded_problems(product, context, MALFORMED):
         table = tables[number]

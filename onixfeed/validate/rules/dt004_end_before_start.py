@@ -1,14 +1,18 @@
 """An end date comes before its start date.
 
 Checks:
-    Where ONIX gives a period as two dates, the end is not before the start: StartDate and
-    EndDate in SalesRestriction, and PriceDate roles 14 (from) and 15 (until) in a Price.
-    Only full days (YYYYMMDD) are compared. EDItEUR's schema does not assert this, so it
-    is a warning by default.
+    Where ONIX gives a period as two dates, the end is not before the start, exactly as
+    EDItEUR's strict schema asserts (_20180109_a_1, _e_1, _f_1, _f_2, _g_1 to _g_9):
+    StartDate and EndDate in SalesRestriction; PriceDate roles 14 (from) and 15 (until)
+    in a Price; ContributorDate and SubjectDate roles 50 (birth) and 51 (death); and
+    ContentDate roles 14/15, 27/28 (available from/until) and 31/32 (associated
+    start/end) in CitedContent, ResourceVersion and TextContent. The two dates are
+    compared as text, only when their dateformats are the same and they carry the same
+    time zone (or none), as the schema does.
 
 Why:
     A price or restriction whose period ends before it begins never applies; the
-    recipient either ignores it or applies it forever.
+    recipient either ignores it or applies it forever. A death before a birth is a typo.
 
 Pass:
     <SalesRestriction><SalesRestrictionType>04</SalesRestrictionType><StartDate>20250101</StartDate><EndDate>20251231</EndDate></SalesRestriction>
@@ -22,33 +26,59 @@ from __future__ import annotations
 from typing import Iterator
 
 from onixfeed.validate.rules import Hit
-from onixfeed.validate.rules.dates import FORMATS, calendar_day, day_of
+from onixfeed.validate.rules.dates import composite_format, role_date
 
 CODE = "DT004"
 NAME = "end-before-start"
 
+# parent element -> (date composite, [(start role, end role, what the period is)])
+ROLE_PAIRS = {
+    "Price": ("PriceDate", [("14", "15", "price validity")]),
+    "Contributor": ("ContributorDate", [("50", "51", "life")]),
+    "NameAsSubject": ("SubjectDate", [("50", "51", "life")]),
+}
+_CONTENT_PAIRS = ("ContentDate", [("14", "15", "content period"), ("27", "28", "availability"),
+                                  ("31", "32", "associated period")])
+for _parent in ("CitedContent", "ResourceVersion", "TextContent"):
+    ROLE_PAIRS[_parent] = _CONTENT_PAIRS
+PARENTS = ("SalesRestriction", *ROLE_PAIRS)
 
-def _direct_day(element) -> object:
-    if element is None or element.get("dateformat", "00").strip() != "00":
-        return None
-    text = (element.text or "").strip()
-    return calendar_day(text) if FORMATS["00"][0].match(text) else None
+
+def _same_zone(start: str, end: str) -> bool:
+    """The schema's condition for comparing: the same offset after '+' or '-', and Z in both or neither."""
+    for sign in "+-":
+        if (sign in start) != (sign in end):
+            return False
+        if sign in start and start.split(sign, 1)[1] != end.split(sign, 1)[1]:
+            return False
+    return ("Z" in start) == ("Z" in end)
+
+
+def _reversed(start: str, start_format: str, end: str, end_format: str) -> bool:
+    return start_format == end_format and _same_zone(start, end) and start > end
 
 
 def check(product, context) -> Iterator[Hit]:
-    for restriction in context.elements(product, "SalesRestriction"):
-        start = _direct_day(restriction.find("StartDate"))
-        end_element = restriction.find("EndDate")
-        end = _direct_day(end_element)
-        if start and end and end < start:
-            yield Hit(f"<SalesRestriction> ends {end:%Y%m%d}, before it starts {start:%Y%m%d}", end_element)
-    for price in context.elements(product, "Price"):
-        days = {}
-        for price_date in price.iterchildren("PriceDate"):
-            role = (price_date.findtext("PriceDateRole") or "").strip()
-            if role in ("14", "15"):
-                days[role] = (day_of(price_date), price_date)
-        if "14" in days and "15" in days:
-            (start, _), (end, element) = days["14"], days["15"]
-            if start and end and end < start:
-                yield Hit(f"<Price> is valid until {end:%Y%m%d}, before it is valid from {start:%Y%m%d}", element)
+    for parent in context.elements(product, *PARENTS):
+        if parent.tag == "SalesRestriction":
+            start, end = parent.find("StartDate"), parent.find("EndDate")
+            if start is None or end is None:
+                continue
+            start_text, end_text = (start.text or "").strip(), (end.text or "").strip()
+            if _reversed(start_text, (start.get("dateformat") or "00").strip(),
+                         end_text, (end.get("dateformat") or "00").strip()):
+                yield Hit(f"<SalesRestriction> ends {end_text}, before it starts {start_text}", end)
+            continue
+        composite, pairs = ROLE_PAIRS[parent.tag]
+        for start_role, end_role, period in pairs:
+            first, last = role_date(parent, composite, start_role), role_date(parent, composite, end_role)
+            if first is None or last is None:
+                continue
+            first_date, last_date = first.find("Date"), last.find("Date")
+            if first_date is None or last_date is None:
+                continue
+            start_text, end_text = (first_date.text or "").strip(), (last_date.text or "").strip()
+            if _reversed(start_text, composite_format(first, first_date),
+                         end_text, composite_format(last, last_date)):
+                yield Hit(f"<{parent.tag}> {period} ends {end_text} (role {end_role}), before it starts "
+                          f"{start_text} (role {start_role})", last)

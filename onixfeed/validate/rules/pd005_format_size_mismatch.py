@@ -1,0 +1,71 @@
+"""A paperback format code whose height or width is not that format's size.
+
+Checks:
+    Where ProductFormDetail names a standard size, the product's Measure of height (type
+    01) and width (type 02) in mm or cm is that size within 3 mm, as EDItEUR's strict
+    schema asserts (_20180308_b_1 to _b_9): B104 A-format 178 x 111 mm, B105 B-format
+    197 x 129 mm, B121 A4 297 x 210 mm, B134 A5 210 x 148 mm, and B101/B107 rack-size
+    4.25 in wide (within 0.125 in). A measurement that is not a number fails too. Measures
+    in other units are not compared. The schema's rack-size height checks (_b_1 with a
+    3.125 in tolerance, _b_2 reading the width as the height) are left out: the first
+    rejects nothing, the second rejects every tall rack-size paperback given in inches.
+
+Why:
+    Retailers use the format code to shelve and to price postage; a "B-format" that
+    measures 234 mm means the code or the measures are wrong.
+
+Pass:
+    <ProductFormDetail>B105</ProductFormDetail>
+    <Measure><MeasureType>01</MeasureType><Measurement>198</Measurement><MeasureUnitCode>mm</MeasureUnitCode></Measure>
+
+Fail:
+    <ProductFormDetail>B105</ProductFormDetail>
+    <Measure><MeasureType>01</MeasureType><Measurement>234</Measurement><MeasureUnitCode>mm</MeasureUnitCode></Measure>
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from onixfeed.validate.rules import Hit
+
+CODE = "PD005"
+NAME = "format-size-mismatch"
+
+# list 175 code -> (its name, {(MeasureType, unit): (expected, tolerance)}), from the strict schema.
+SIZES = {
+    "B104": ("A-format", {("01", "mm"): (178, 3), ("01", "cm"): (17.8, 0.3),
+                          ("02", "mm"): (111, 3), ("02", "cm"): (11.1, 0.3)}),
+    "B105": ("B-format", {("01", "mm"): (197, 3), ("01", "cm"): (19.7, 0.3),
+                          ("02", "mm"): (129, 3), ("02", "cm"): (12.9, 0.3)}),
+    "B121": ("A4", {("01", "mm"): (297, 3), ("01", "cm"): (29.7, 0.3),
+                    ("02", "mm"): (210, 3), ("02", "cm"): (21.0, 0.3)}),
+    "B134": ("A5", {("01", "mm"): (210, 3), ("01", "cm"): (21.0, 0.3),
+                    ("02", "mm"): (148, 3), ("02", "cm"): (14.8, 0.3)}),
+    "B101": ("rack-size", {("02", "in"): (4.25, 0.125)}),
+    "B107": ("tall rack-size", {("02", "in"): (4.25, 0.125)}),
+}
+_DIMENSION = {"01": "height", "02": "width"}
+# What XPath's number() reads as a number (Python's float() also takes "1_0" and "nan").
+_NUMBER = re.compile(r"[ \t\n\r]*[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?[ \t\n\r]*\Z")
+
+
+def check(product, context) -> Iterator[Hit]:
+    for detail in context.elements(product, "DescriptiveDetail"):
+        formats = [SIZES[code] for code in
+                   {(element.text or "").strip() for element in detail.iterchildren("ProductFormDetail")}
+                   if code in SIZES]
+        if not formats:
+            continue
+        for measure in detail.iterchildren("Measure"):
+            key = ((measure.findtext("MeasureType") or "").strip(), (measure.findtext("MeasureUnitCode") or "").strip())
+            for name, sizes in formats:
+                if key not in sizes:
+                    continue
+                expected, tolerance = sizes[key]
+                text = measure.findtext("Measurement") or ""
+                value = float(text) if _NUMBER.match(text) else None
+                if value is None or abs(value - expected) > tolerance:
+                    yield Hit(f"{name} {_DIMENSION[key[0]]} should be {expected} {key[1]} (within {tolerance}), "
+                              f"not {text.strip() or '(none)'}", measure)

@@ -1,0 +1,47 @@
+"""A description, headline or biographical note is repeated for the same audience.
+
+Checks:
+    Within CollateralDetail, two TextContent of the same TextType among 02 (short
+    description), 03 (description), 10 (promotional headline), 12 (biographical note),
+    16, 17 and 21 have different ContentAudience codes, unless they carry a Territory.
+    This is EDItEUR's strict schema assertion (_20180612_a_1).
+
+Why:
+    A recipient keeps one description per audience; given two, it picks one at random
+    and the other is lost.
+
+Pass:
+    <TextContent><TextType>03</TextType><ContentAudience>00</ContentAudience>...</TextContent>
+    <TextContent><TextType>03</TextType><ContentAudience>03</ContentAudience>...</TextContent>
+
+Fail:
+    <TextContent><TextType>03</TextType><ContentAudience>00</ContentAudience>...</TextContent>
+    <TextContent><TextType>03</TextType><ContentAudience>00</ContentAudience>...</TextContent>
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from onixfeed.validate.rules import Hit
+
+CODE = "TX008"
+NAME = "description-repeated-for-audience"
+
+# Code list 153: the text types a recipient keeps one of per audience.
+SINGLE_PER_AUDIENCE = frozenset({"02", "03", "10", "12", "16", "17", "21"})
+
+
+def check(product, context) -> Iterator[Hit]:
+    for detail in context.elements(product, "CollateralDetail"):
+        seen: set[tuple[str, ...]] = set()
+        for content in detail.iterchildren("TextContent"):
+            kind = (content.findtext("TextType") or "").strip()
+            if kind not in SINGLE_PER_AUDIENCE or content.find("Territory") is not None:
+                continue
+            audiences = tuple((element.text or "").strip() for element in content.iterchildren("ContentAudience"))
+            key = (kind, *audiences)
+            if key in seen:
+                yield Hit(f"TextContent of TextType {kind} repeated for audience {' '.join(audiences) or '(none)'} "
+                          f"without a Territory to tell them apart", content)
+            seen.add(key)

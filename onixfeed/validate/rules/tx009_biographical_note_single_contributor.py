@@ -1,0 +1,41 @@
+"""A biographical note in CollateralDetail where the product has one contributor or none.
+
+Checks:
+    A TextContent of TextType 12 (biographical note) appears only when DescriptiveDetail
+    has more than one Contributor: it is meant for a group biography. A single
+    contributor's biography belongs in Contributor/BiographicalNote. This is EDItEUR's
+    strict schema assertion (_20180214_j_1).
+
+Why:
+    Recipients attach Contributor/BiographicalNote to the author's page; a lone
+    biography in CollateralDetail is shown, if at all, apart from its author.
+
+Pass:
+    <Contributor>...<BiographicalNote>Jane Doe writes.</BiographicalNote></Contributor>
+
+Fail:
+    <Contributor>...</Contributor> (one only) and
+    <TextContent><TextType>12</TextType><ContentAudience>00</ContentAudience><Text>Jane Doe writes.</Text></TextContent>
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from onixfeed.validate.rules import Hit
+
+CODE = "TX009"
+NAME = "biographical-note-single-contributor"
+
+
+def check(product, context) -> Iterator[Hit]:
+    notes = [content for detail in product.iterchildren("CollateralDetail")
+             for content in detail.iterchildren("TextContent")
+             if (content.findtext("TextType") or "").strip() == "12"]
+    if not notes:
+        return
+    contributors = sum(1 for detail in product.iterchildren("DescriptiveDetail")
+                       for _ in detail.iterchildren("Contributor"))
+    if contributors <= 1:
+        yield Hit(f"biographical note (TextContent of TextType 12) with {contributors} contributor(s): it is for "
+                  f"group biographies; put one contributor's biography in Contributor/BiographicalNote", notes[0])

@@ -18,7 +18,7 @@ ROLES = ["A01", "A01", "A12", "B01", "B06", "A24"]
 THEMA = ["FBA", "FFP", "FYT", "DNB", "NHB", "JBSF", "YFH", "WBA", "QRAB", "PDZ"]
 BISAC = ["FIC022000", "FIC019000", "HIS037080", "BIO000000", "JUV037000", "CKB101000"]
 COUNTRIES = "AT BE CY FI FR DE ES GR IE IT LU MT NL PT SI SK"
-VERSION = 2  # bump when the output changes: bench data files carry it in their names
+VERSION = 3  # bump when the output changes: bench data files carry it in their names
 NAMES = [("Maria", "Lindqvist"), ("Tomas", "Okafor"), ("Ana", "Ribeiro"), ("Kenji", "Watanabe"),
          ("Claire", "Dubois"), ("Samuel", "Achterberg"), ("Leila", "Haddad"), ("Oskar", "Nilsen")]
 
@@ -99,15 +99,17 @@ def product(rng: random.Random, number: int) -> str:
     form, detail = rng.choice(FORMS)
     isbn = isbn13(number)
     digital = form.startswith("E")
+    # B-format (B105) has its fixed size, 197 x 129 mm; other formats vary.
+    height, width = (197, 129) if detail == "B105" else (rng.randrange(170, 260), rng.randrange(110, 190))
     detail = f"      <ProductFormDetail>{detail}</ProductFormDetail>\n" if detail else ""
     measures = "" if digital else f"""      <Measure>
         <MeasureType>01</MeasureType>
-        <Measurement>{rng.randrange(170, 260)}</Measurement>
+        <Measurement>{height}</Measurement>
         <MeasureUnitCode>mm</MeasureUnitCode>
       </Measure>
       <Measure>
         <MeasureType>02</MeasureType>
-        <Measurement>{rng.randrange(110, 190)}</Measurement>
+        <Measurement>{width}</Measurement>
         <MeasureUnitCode>mm</MeasureUnitCode>
       </Measure>
       <CountryOfManufacture>GB</CountryOfManufacture>
@@ -123,7 +125,15 @@ def product(rng: random.Random, number: int) -> str:
         <ContentAudience>00</ContentAudience>
         <Text textformat="05">{_paragraphs(rng, paragraphs, 16)}</Text>
       </TextContent>
-""" for kind, paragraphs in (("02", 1), ("03", 3), ("04", 2), ("13", 2)))
+""" for kind, paragraphs in (("03", 3), ("04", 2), ("13", 2)))
+    # A short description stays within 350 characters, as EDItEUR's strict schema asks.
+    short = f"""      <TextContent>
+        <TextType>02</TextType>
+        <ContentAudience>00</ContentAudience>
+        <Text textformat="05"><p>{_sentence(rng, 10)} {_sentence(rng, 10)}</p></Text>
+      </TextContent>
+"""
+    texts = short + texts
     prices = _price(rng, "02", "GBP", "GB") + _price(rng, "01", "EUR", COUNTRIES) + _price(rng, "01", "USD", "US")
     return f"""  <Product>
     <RecordReference>com.example.onixfeed.{number:09d}</RecordReference>

@@ -489,6 +489,18 @@ def _prices() -> Iterator[Mutation]:
     yield Mutation(family, "zero price", set_text(f"{PRICE2}/PriceAmount", "0.00"))
     yield Mutation(family, "free of charge as unpriced item", replace(
         PRICE2, "<Price><PriceType>01</PriceType><UnpricedItemType>01</UnpricedItemType></Price>"))
+    yield Mutation(family, "price type missing on the taxed price", remove(f"{PRICE1}/PriceType"))
+    yield Mutation(family, "currency missing on the taxed price", remove(f"{PRICE1}/CurrencyCode"))
+    yield Mutation(family, "zero taxed price", tax_price("0.00", _single_tax("0", "0.00", "0.00")))
+    yield Mutation(family, "tax exempt tax-inclusive agency price", replace(
+        PRICE2, "<Price><PriceType>07</PriceType><PriceAmount>10.00</PriceAmount><TaxExempt/><CurrencyCode>GBP</CurrencyCode></Price>"))
+    yield Mutation(family, "tax on an ex-tax price from the header default", chain(
+        remove(f"{PRICE2}/PriceType"), set_text(f"{PRICE1}/PriceType", "01")), "defaults")
+    yield Mutation(family, "taxable amount above the price", tax_price("12.00", _single_tax("0", "14.00", "0.00")))
+    yield Mutation(family, "tax amount of a 25% rate at 20%", tax_price("12.50", _single_tax("20", "10.00", "2.50")))
+    yield Mutation(family, "second tax without taxable amount, amounts adding up", tax_price(
+        "14.00", _single_tax("0", "2.00", "0.00"),
+        "<Tax><TaxType>01</TaxType><TaxRatePercent>20</TaxRatePercent><TaxAmount>2.00</TaxAmount></Tax>"))
 
 
 def _territories() -> Iterator[Mutation]:

@@ -26,7 +26,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from onixfeed.validate.rules import Hit
-from onixfeed.validate.rules.dates import composite_format, role_date
+from onixfeed.validate.rules.dates import composite_format
 
 CODE = "DT004"
 NAME = "end-before-start"
@@ -41,7 +41,7 @@ _CONTENT_PAIRS = ("ContentDate", [("14", "15", "content period"), ("27", "28", "
                                   ("31", "32", "associated period")])
 for _parent in ("CitedContent", "ResourceVersion", "TextContent"):
     ROLE_PAIRS[_parent] = _CONTENT_PAIRS
-PARENTS = ("SalesRestriction", *ROLE_PAIRS)
+COMPOSITES = tuple(sorted({composite for composite, _ in ROLE_PAIRS.values()}))
 
 
 def _same_zone(start: str, end: str) -> bool:
@@ -59,19 +59,28 @@ def _reversed(start: str, start_format: str, end: str, end_format: str) -> bool:
 
 
 def check(product, context) -> Iterator[Hit]:
-    for parent in context.elements(product, *PARENTS):
-        if parent.tag == "SalesRestriction":
-            start, end = parent.find("StartDate"), parent.find("EndDate")
-            if start is None or end is None:
-                continue
-            start_text, end_text = (start.text or "").strip(), (end.text or "").strip()
-            if _reversed(start_text, (start.get("dateformat") or "00").strip(),
-                         end_text, (end.get("dateformat") or "00").strip()):
-                yield Hit(f"<SalesRestriction> ends {end_text}, before it starts {start_text}", end)
+    for restriction in context.elements(product, "SalesRestriction"):
+        start, end = restriction.find("StartDate"), restriction.find("EndDate")
+        if start is None or end is None:
             continue
-        composite, pairs = ROLE_PAIRS[parent.tag]
-        for start_role, end_role, period in pairs:
-            first, last = role_date(parent, composite, start_role), role_date(parent, composite, end_role)
+        start_text, end_text = (start.text or "").strip(), (end.text or "").strip()
+        if _reversed(start_text, (start.get("dateformat") or "00").strip(),
+                     end_text, (end.get("dateformat") or "00").strip()):
+            yield Hit(f"<SalesRestriction> ends {end_text}, before it starts {start_text}", end)
+    dated = context.elements(product, *COMPOSITES)
+    if len(dated) < 2:
+        return  # a period needs two dates: most products have none or one
+    # parent -> {role: its first date composite}, for the parents the schema asserts on
+    by_parent: dict[object, dict[str, object]] = {}
+    for composite in dated:
+        parent = composite.getparent()
+        if parent is None or ROLE_PAIRS.get(parent.tag, ("",))[0] != composite.tag:
+            continue
+        role = (composite.findtext(composite.tag + "Role") or "").strip()
+        by_parent.setdefault(parent, {}).setdefault(role, composite)
+    for parent, by_role in by_parent.items():
+        for start_role, end_role, period in ROLE_PAIRS[parent.tag][1]:
+            first, last = by_role.get(start_role), by_role.get(end_role)
             if first is None or last is None:
                 continue
             first_date, last_date = first.find("Date"), last.find("Date")

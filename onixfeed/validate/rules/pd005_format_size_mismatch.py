@@ -52,6 +52,8 @@ _NUMBER = re.compile(r"[ \t\n\r]*[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-
 
 
 def check(product, context) -> Iterator[Hit]:
+    if not any((element.text or "").strip() in SIZES for element in context.elements(product, "ProductFormDetail")):
+        return  # no standard size named: most products
     for detail in context.elements(product, "DescriptiveDetail"):
         formats = [SIZES[code] for code in
                    {(element.text or "").strip() for element in detail.iterchildren("ProductFormDetail")}

@@ -50,3 +50,13 @@ def formatted_texts(product: etree._Element, context) -> list[tuple[etree._Eleme
 def _formatted_texts(product: etree._Element, context) -> list[tuple[etree._Element, str]]:
     return [(element, element.get("textformat", "").strip())
             for element in context.elements(product, *formatted_elements())]
+
+
+def text_contents(product: etree._Element, context) -> list[tuple[etree._Element, str]]:
+    """(TextContent, its stripped TextType) for every TextContent of a product, found once for the text rules."""
+    return context.shared(product, _text_contents)
+
+
+def _text_contents(product: etree._Element, context) -> list[tuple[etree._Element, str]]:
+    return [(content, (content.findtext("TextType") or "").strip())
+            for content in context.elements(product, "TextContent")]

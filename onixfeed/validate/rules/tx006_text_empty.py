@@ -34,6 +34,7 @@ CODE = "TX006"
 NAME = "text-empty"
 
 _VISIBLE = re.compile(r"\S")
+_ESCAPED_FORMATS = ("02", "03")  # list 34: HTML and XML with their tags escaped
 # EDItEUR's pattern for an escaped tag, character class included as the schema writes it.
 _ESCAPED_TAG = re.compile(r"(<|&lt;)/?[A-Za-z][^(>|&gt;)]*(>|&gt;)")
 _STRING_VALUE = etree.XPath("string()")  # the element's text with its XHTML children's, as XPath reads it
@@ -41,8 +42,11 @@ _STRING_VALUE = etree.XPath("string()")  # the element's text with its XHTML chi
 
 def check(product, context) -> Iterator[Hit]:
     for element, fmt in formatted_texts(product, context):
+        head = element.text
+        if head and _VISIBLE.search(head) and (fmt not in _ESCAPED_FORMATS or ("<" not in head and "&lt;" not in head)):
+            continue  # visible text before any child or escaped tag: the usual case, decided without string()
         text = _STRING_VALUE(element)
         if not _VISIBLE.search(text):
             yield Hit(f"<{element.tag}> is empty or only white space", element)
-        elif fmt in ("02", "03") and not _VISIBLE.search(_ESCAPED_TAG.sub("", text)):
+        elif fmt in _ESCAPED_FORMATS and not _VISIBLE.search(_ESCAPED_TAG.sub("", text)):
             yield Hit(f"<{element.tag}> holds only escaped tags and white space, no text", element)

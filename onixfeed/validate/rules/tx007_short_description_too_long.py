@@ -23,6 +23,7 @@ from typing import Iterator
 from lxml import etree
 
 from onixfeed.validate.rules import Hit
+from onixfeed.validate.rules.textformats import text_contents
 
 CODE = "TX007"
 NAME = "short-description-too-long"
@@ -32,8 +33,8 @@ _STRING_VALUE = etree.XPath("string()")
 
 
 def check(product, context) -> Iterator[Hit]:
-    for content in context.elements(product, "TextContent"):
-        if (content.findtext("TextType") or "").strip() != "02":
+    for content, kind in text_contents(product, context):
+        if kind != "02":
             continue
         for text in content.iterchildren("Text"):
             length = len(_STRING_VALUE(text))

@@ -24,6 +24,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from onixfeed.validate.rules import Hit
+from onixfeed.validate.rules.textformats import text_contents
 
 CODE = "TX008"
 NAME = "description-repeated-for-audience"
@@ -33,15 +34,18 @@ SINGLE_PER_AUDIENCE = frozenset({"02", "03", "10", "12", "16", "17", "21"})
 
 
 def check(product, context) -> Iterator[Hit]:
-    for detail in context.elements(product, "CollateralDetail"):
-        seen: set[tuple[str, ...]] = set()
-        for content in detail.iterchildren("TextContent"):
-            kind = (content.findtext("TextType") or "").strip()
-            if kind not in SINGLE_PER_AUDIENCE or content.find("Territory") is not None:
-                continue
-            audiences = tuple((element.text or "").strip() for element in content.iterchildren("ContentAudience"))
-            key = (kind, *audiences)
-            if key in seen:
-                yield Hit(f"TextContent of TextType {kind} repeated for audience {' '.join(audiences) or '(none)'} "
-                          f"without a Territory to tell them apart", content)
-            seen.add(key)
+    contents = [(content, kind) for content, kind in text_contents(product, context) if kind in SINGLE_PER_AUDIENCE]
+    if len(contents) < 2:
+        return  # nothing can repeat: most products take this way out
+    seen: dict[object, set[tuple[str, ...]]] = {}  # per CollateralDetail, as the schema asserts
+    for content, kind in contents:
+        parent = content.getparent()
+        if parent is None or parent.tag != "CollateralDetail" or content.find("Territory") is not None:
+            continue
+        audiences = tuple((element.text or "").strip() for element in content.iterchildren("ContentAudience"))
+        key = (kind, *audiences)
+        keys = seen.setdefault(parent, set())
+        if key in keys:
+            yield Hit(f"TextContent of TextType {kind} repeated for audience {' '.join(audiences) or '(none)'} "
+                      f"without a Territory to tell them apart", content)
+        keys.add(key)

@@ -23,15 +23,16 @@ from __future__ import annotations
 from typing import Iterator
 
 from onixfeed.validate.rules import Hit
+from onixfeed.validate.rules.textformats import text_contents
 
 CODE = "TX009"
 NAME = "biographical-note-single-contributor"
 
 
 def check(product, context) -> Iterator[Hit]:
-    notes = [content for detail in product.iterchildren("CollateralDetail")
-             for content in detail.iterchildren("TextContent")
-             if (content.findtext("TextType") or "").strip() == "12"]
+    notes = [content for content, kind in text_contents(product, context)
+             if kind == "12" and content.getparent().tag == "CollateralDetail"
+             and content.getparent().getparent() is product]
     if not notes:
         return
     contributors = sum(1 for detail in product.iterchildren("DescriptiveDetail")

@@ -300,6 +300,20 @@ def _notification() -> Iterator[Mutation]:
     yield Mutation(family, "status only in the market", remove("PublishingDetail/PublishingStatus"))
     yield Mutation(family, "no publishing status anywhere", remove(
         "PublishingDetail/PublishingStatus", "ProductSupply/MarketPublishingDetail/MarketPublishingStatus"))
+    yield Mutation(family, "early notification without DescriptiveDetail", chain(
+        set_text("NotificationType", "01"), remove("DescriptiveDetail")))
+    yield Mutation(family, "advance notification without PublishingDetail", chain(
+        set_text("NotificationType", "02"), remove("PublishingDetail")))
+    yield Mutation(family, "deletion without the blocks", chain(
+        set_text("NotificationType", "05"), remove("DescriptiveDetail", "CollateralDetail", "PublishingDetail")))
+    yield Mutation(family, "DeletionText in a block update", chain(
+        set_text("NotificationType", "04"), insert_after("NotificationType", "<DeletionText>Updated</DeletionText>")))
+    yield Mutation(family, "empty CollateralDetail in an advance notification", chain(
+        set_text("NotificationType", "02"), remove("CollateralDetail/TextContent")))
+    yield Mutation(family, "empty PromotionDetail in a complete record", insert_after(
+        "CollateralDetail", "<PromotionDetail/>"))
+    yield Mutation(family, "empty ContentDetail in a block update", chain(
+        set_text("NotificationType", "04"), insert_after("CollateralDetail", "<ContentDetail/>")))
 
 
 def _dates() -> Iterator[Mutation]:

@@ -128,6 +128,9 @@ class Plan:
     info: MessageInfo
     checks: Checks | None
     whole: bool = False  # the prolog is the entire document (no Product found by the scanner)
+    # (XML declaration, root start tag without attributes) to re-parse a batch without the
+    # namespace for the checks; None when the prolog declares entities or prefixes
+    wrapper: tuple[bytes, bytes] | None = None
 
 
 @dataclass
@@ -326,7 +329,18 @@ def validate_batch(plan: Plan, batch: Batch, validate: bool = True) -> Outcome:
             schema_valid = True
         if not schema_valid:
             tree = root.getroottree()
+            listed: set[tuple[int, str]] = set()  # list items already reported as not in their code list
             for error in schema.error_log:
+                if error.type_name == "SCHEMAV_CVC_ENUMERATION_VALID":
+                    listed.add((error.line, error.path))
+                elif (error.line, error.path) in listed and (
+                        error.type_name == "SCHEMAV_CVC_DATATYPE_VALID_1_2_2"
+                        or (error.type_name == "SCHEMAV_CVC_IDC" and "No precomputed value" in error.message)):
+                    # the list, or the key libxml2 could not compute, is invalid because of that value:
+                    # one finding, not two (the unvalued key is still noted below via `unvalued`)
+                    if error.type_name == "SCHEMAV_CVC_IDC":
+                        unvalued.add(error.path)
+                    continue
                 steps = (error.path or "/*").split("/")[1:]
                 top = _step_index(steps[1]) if len(steps) >= 2 else 0
                 in_prolog = top <= plan.prolog_elements
@@ -374,13 +388,59 @@ def validate_batch(plan: Plan, batch: Batch, validate: bool = True) -> Outcome:
         moved = 0 if true_lines else shift
         # libxml2 checked the products before it stopped (terminal_at); the checks skip what it reports
         checked = replace(plan.info, schema_checked=True) if validate else plan.info
+        reparsed = _reparsed_products(plan, batch, len(elements), batch.line if true_lines else document_line)
         for position in numbers:
-            product = normalise(elements[position - 1], plan.release, plan.tags, shift if true_lines else 0)
+            if reparsed is not None:
+                product = reparsed[position - 1 - plan.prolog_elements]
+            else:
+                product = normalise(elements[position - 1], plan.release, plan.tags, shift if true_lines else 0)
             found, keys = plan.checks.product(product, checked if position < terminal_at else plan.info)
             outcome.checks.extend(replace(f, line=f.line + moved) if moved and f.line is not None else f for f in found)
             outcome.keys.extend(key._replace(line=key.line + moved) if moved and key.line is not None else key
                                 for key in keys)
     return outcome
+
+
+def checks_wrapper(prolog: bytes, root: RootInfo) -> tuple[bytes, bytes] | None:
+    """What `_reparsed_products` wraps a batch in; None when the prolog declares entities or
+    namespace prefixes (a batch without them would not parse alike)."""
+    start = root.name_end - len(root.qname) - 1
+    start_tag = _START_TAG.match(prolog, start)
+    if b"<!DOCTYPE" in prolog[:start] or b":" in root.qname or start_tag is None or b"xmlns:" in start_tag.group(0):
+        return None
+    declaration = _DECLARATION.match(prolog)
+    return (declaration.group(0).lstrip() if declaration else b""), b"<" + root.qname + b">"
+
+
+def _reparsed_products(plan: Plan, batch: Batch, elements: int, first_line: int) -> list[etree._Element] | None:
+    """The batch's top-level elements parsed again without the namespace, with their lines
+    starting at `first_line`, and short tags renamed: cheaper than renaming the validated
+    tree. None when that parse could differ from the validated one (then rename instead)."""
+    if plan.wrapper is None or b"xmlns" in batch.data:
+        return None
+    declaration, start = plan.wrapper
+    data = batch.data
+    if batch.last:
+        end = data.rfind(b"</" + start[1:])
+        if end < 0:
+            return None
+        data = data[:end]
+    blank_lines = first_line - 1 - declaration.count(b"\n")
+    if blank_lines < 0:
+        return None
+    try:
+        root = etree.fromstring(declaration + b"\n" * blank_lines + start + data + b"</" + start[1:], make_parser())
+    except etree.XMLSyntaxError:
+        return None
+    products = [child for child in root if isinstance(child.tag, str)]
+    if len(products) != elements - plan.prolog_elements:
+        return None
+    if plan.tags == "short":
+        mapping = onix.short_to_reference(plan.release)
+        for product in products:
+            for node in product.iter(etree.Element):
+                node.tag = mapping.get(node.tag, node.tag)
+    return products
 
 
 _WORKER_PLAN: Plan | None = None
@@ -523,7 +583,8 @@ def iter_stream(
     prefix = text[:cut] if cut and not text[cut:].strip() else text
     schemas.load_schema(flavour.release, flavour.tags)  # compile once, before workers fork
     plan = Plan(name, flavour.release, flavour.tags, text, elements, prefix, closer,
-                _unique_rules_cached(flavour.release, flavour.tags), info, checks, prolog.whole)
+                _unique_rules_cached(flavour.release, flavour.tags), info, checks, prolog.whole,
+                checks_wrapper(text, root) if checks is not None else None)
     if checks is not None and header is not None:
         found = list(checks.header(header, info))
         result.findings.extend(found)

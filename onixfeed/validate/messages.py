@@ -55,13 +55,13 @@ def _code_list_message(element: str, attribute: str | None, value: str, release:
     """`'BX' is not in list 150 (Product form); closest: ...` when the element uses a code list."""
     lists = codelists.element_lists("3.1" if release == "3.1" else "3.0")
     key = "@" + attribute if attribute else _reference_name(element, release, tags)
-    number = lists.get(key)
+    from onixfeed.validate.rules import codes  # the code list rules' shapes: one reading of "may be newer"
+
+    number = lists.get(key, codes.MULTI_VALUED.get(key))  # an item of a country or region list too
     if number is None or release == "2.1":
         return None
     table = codelists.codelist(number, "3.1" if release == "3.1" else "3.0")
     closest = table.describe_closest(value)
-    from onixfeed.validate.rules import codes  # the code list rules' shapes: one reading of "may be newer"
-
     flavour = "3.1" if release == "3.1" else "3.0"
     if codes.shape(value) in codes.shapes(flavour, number):
         return (f"'{value}' is not in list {number} ({table.name}) of code list issue {codes.issue(flavour)}, "

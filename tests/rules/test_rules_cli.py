@@ -59,16 +59,23 @@ def test_validate_profile_applies_rules_unless_no_rules():
 
 
 def test_validate_reports_a_code_outside_its_list_once(tmp_path):
-    """The XSD's XS002 speaks for a code outside its list; CL002/CL003 add no second finding."""
+    """The XSD's XS002 speaks for a code outside its list; CL002/CL003, the list type and the
+    identity constraint that value spoils add no second finding."""
     from bench import agreement
     from lxml import etree
 
     product = etree.fromstring(agreement.BASE_PRODUCT)
     product.find("NotificationType").text = "3"  # malformed
     product.find("DescriptiveDetail/ProductForm").text = "BX"  # the shape of list 150: may be newer
+    product.find("PublishingDetail/SalesRights[2]/Territory/CountriesExcluded").text = "GB IE QQ"  # a list item
+    product.find("CollateralDetail/TextContent/Text").set("language", "qqx")  # an attribute, part of a key
     path = tmp_path / "codes.xml"
     path.write_bytes(agreement._message(agreement.HEADERS["plain"], [product]))
     result = runner.invoke(app, ["validate", str(path), "-j", "1", "-f", "json"])
-    findings = [(f["rule"], f["line"]) for f in json.loads(result.output)["findings"] if f["rule"] != "BP001"]
+    findings = [(f["rule"], f["line"]) for f in json.loads(result.output)["findings"] if f["rule"][:2] in ("XS", "CL")]
     assert result.exit_code == 1
-    assert sorted(findings) == [("XS002", 5), ("XS002", 10)]
+    lines = {f"{element.tag}": element.sourceline for element in etree.fromstring(path.read_bytes()).iter()
+             if isinstance(element.tag, str)}
+    assert sorted(findings) == sorted([("XS002", 5), ("XS002", 10),
+                                       ("XS002", lines["{%s}CountriesExcluded" % agreement.NS]),
+                                       ("XS002", lines["{%s}Text" % agreement.NS])])

@@ -193,41 +193,65 @@ def export_command(
     skip_invalid: bool = typer.Option(False, "--skip-invalid", help="Leave records with errors out and still write the feed (exit 1)."),
     jobs: int = typer.Option(None, "--jobs", "-j", min=1, help="Worker processes (default: every core; 1: none)."),
     to: str = typer.Option(None, "--to", help="Recipient profiles, comma-separated: one feed per recipient under <out>/<recipient>/, split by its limits, with a run manifest."),
-    output_format: str = typer.Option("text", "--format", "-f", help="With --to: report format text, json, junit, sarif or github."),
+    output_format: str = typer.Option("text", "--format", "-f", help="Report format: text, json, junit, sarif or github."),
+    fail_on: str = typer.Option("error", "--fail-on", help="Exit 1 when a finding is at least this severe: error or warning (the feed is written either way unless there are errors)."),
+    check_for: str = typer.Option(None, "--check-for", metavar="NAMES", help="Also check the feed's products as these recipient profiles would (comma-separated, e.g. google-play-books,kobo), without writing their feeds: what they would reject is reported as warnings."),
 ) -> None:
-    """Build one ONIX 3.0 message from records, validate it against the official XSD, write it atomically.
+    """Build one ONIX 3.0 message from records, validate it against the official XSD and the native rules, write it atomically.
 
     With --to, write each recipient's feed instead (see `onixfeed profiles list`).
 
-    Exit code 0: written and clean; 1: records with errors (no feed unless --skip-invalid); 2: could not run.
+    Exit code 0: written, clean or with warnings only; 1: errors (no feed unless --skip-invalid), or
+    warnings with --fail-on warning; 2: could not run.
     """
     from pathlib import Path
 
+    from onixfeed import profile
     from onixfeed.config import load_config
-    from onixfeed.export import export
+    from onixfeed.export import RELEASE, export
+    from onixfeed.findings import Severity, exit_code
+    from onixfeed.report import FORMAT_NAMES, Report, render
+    from onixfeed.validate.engine import FileResult
 
+    if output_format not in FORMAT_NAMES:
+        fail(f"--format {output_format!r}: expected one of {', '.join(FORMAT_NAMES)}")
+    if fail_on not in FAIL_ON_LEVELS:
+        fail(f"--fail-on {fail_on!r}: expected one of {', '.join(FAIL_ON_LEVELS)}")
     config = guarded(load_config)
     sources = paths or [str(config.resolve(config.records))]
     target = Path(out) if out else config.resolve(config.out)
     if to is not None:
+        if check_for is not None:
+            fail("--check-for is for the plain export; --to already checks (and writes) each recipient's feed")
         export_to_recipients(to, sources, target, config, skip_invalid, jobs, output_format)
-    result = guarded(lambda: export(sources, target, config, skip_invalid=skip_invalid, workers=jobs))
-    for finding in sorted(result.findings, key=lambda f: (f.file or "", f.line or 0, f.rule)):
-        place = f"{finding.file}:{finding.line}" if finding.line else (finding.file or "")
-        typer.echo(f"{place}: {finding.rule} {finding.name} ({finding.severity.value}): {finding.message}", err=True)
+    others = guarded(lambda: profile.load_many(check_for, config)) if check_for else []
+    result = guarded(lambda: export(sources, target, config, skip_invalid=skip_invalid, workers=jobs,
+                                    check_for=others))
+    feed_name = str(result.feed) if result.feed is not None else ", ".join(sources)
+    report = Report.of([FileResult(feed_name, release=RELEASE, tags="reference", products=result.products,
+                                   findings=list(result.findings))])
+    if output_format != "text" or result.findings:
+        typer.echo(render(report, output_format), nl=False)
+    for recipient in result.recipients:
+        scope = f"; {recipient.out_of_scope} out of its scope" if recipient.out_of_scope else ""
+        typer.echo(f"{recipient.profile.name} would reject {len(set(recipient.rejected))} of "
+                   f"{recipient.in_scope} product(s) in its scope{scope} (no feed written for it)", err=True)
     if result.feed is not None:
         left_out = f", {result.skipped_records} record(s) with errors left out" if result.skipped_records else ""
         typer.echo(
             f"wrote {result.feed}: {result.products} product(s) from {result.records - result.skipped_records} "
-            f"record(s){left_out}; valid against the official ONIX 3.0 XSD (MessageNumber {result.message_number})"
+            f"record(s){left_out}; valid against the official ONIX 3.0 XSD (MessageNumber {result.message_number})",
+            err=output_format != "text",
         )
-    else:
+    elif result.skipped_records:
         typer.echo(
             f"no feed written: {result.skipped_records} of {result.records} record(s) have errors"
             + ("" if skip_invalid else " (use --skip-invalid to leave them out)"),
             err=True,
         )
-    raise typer.Exit(1 if result.failed else 0)
+    else:
+        typer.echo("no feed written: errors across products (identifiers used twice)", err=True)
+    raise typer.Exit(exit_code(result.findings, Severity(fail_on)))
 
 
 profiles_app = typer.Typer(help="Recipient profiles: list them, show one resolved, check a profile file.",

@@ -2,8 +2,9 @@
 
 The pipeline is a chain of small steps, so a retailer profile can be slotted in:
 
-    discover files -> read, build and validate products (in worker processes, in chunks)
-        -> drop duplicates across records -> stream products to a temporary file -> rename
+    discover files -> read, build and validate products (in worker processes, in chunks),
+        then run the native rules on them (same workers) -> drop duplicates across records
+        -> stream products to a temporary file -> message-level rules -> rename
 
 Workers receive chunks of file paths and return serialised Products, so the main process
 only writes bytes and memory stays flat however many records there are. Chunks come back
@@ -17,7 +18,7 @@ import gc
 import multiprocessing
 import os
 import signal
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
 
@@ -30,6 +31,10 @@ from onixfeed.build.message import AtomicFile, MessageWriter, product_bytes, wra
 from onixfeed.build.product import build_products
 from onixfeed.config import Config
 from onixfeed.findings import Finding, InputError, Severity, has_failures
+from onixfeed.product_checks import RecipientChecks, base_checks, check_products, message_info, plain_product, strip_namespace
+from onixfeed.profile import Profile
+from onixfeed.validate.checks import Checks, Key, MessageInfo
+from onixfeed.validate.rules import default_severities
 
 RELEASE = "3.0"
 SCHEMA_RULE, SCHEMA_NAME = "XS001", "schema-violation"
@@ -39,6 +44,8 @@ PARALLEL_FROM = 256  # fewer records than this are faster in one process than st
 # A step applied to each Product element after it is built and before it is validated
 # (a retailer profile's adjustments); it runs in worker processes, so it must be picklable.
 ProductStep = Callable[[etree._Element], None]
+# The checks run on each product after the schema, and the message they run in (picklable).
+CheckSetup = tuple[Checks, MessageInfo]
 
 
 @dataclass
@@ -49,6 +56,7 @@ class RecordOutcome:
     findings: list[Finding]
     keys: list[records.Key]
     products: list[bytes] = field(default_factory=list)
+    rule_keys: list[Key] = field(default_factory=list)  # for the message-level rules (unique identifiers)
 
 
 @dataclass
@@ -61,6 +69,7 @@ class ExportResult:
     products: int
     skipped_records: int
     findings: list[Finding]
+    recipients: list[RecipientChecks] = field(default_factory=list)
 
     @property
     def failed(self) -> bool:
@@ -76,8 +85,15 @@ def export(
     workers: int | None = None,
     now: datetime.datetime | None = None,
     step: ProductStep | None = None,
+    checks: Checks | None = None,
+    check_for: Sequence[Profile] = (),
 ) -> ExportResult:
-    """Export the records under `paths` to one message in `out`; InputError when it cannot run."""
+    """Export the records under `paths` to one message in `out`; InputError when it cannot run.
+
+    `checks` run on every built product after the schema (default: the native rules at the
+    base profile's severities). `check_for` profiles see every product written, as their
+    feeds would, without a file: what they would reject comes back as warnings.
+    """
     files = records.discover(paths)
     if not files:
         raise InputError(f"no record files ({', '.join(records.RECORD_SUFFIXES)}) in {', '.join(map(str, paths))}")
@@ -87,12 +103,22 @@ def export(
     header = build_header(config, number, sent)
     check_header(header, config)
     target = Path(out) / feed_name(config, number, sent)
-    outcomes = convert(files, etree.tostring(header), workers, step)
-    written = write_feed(target, header, outcomes, skip_invalid)
+    checks = checks if checks is not None else base_checks_for_export()
+    info = message_info(config, str(target), RELEASE, "reference", schema_checked=True)
+    recipients = [RecipientChecks.for_profile(profile, config, str(Path(out) / profile.name), sent.date())
+                  for profile in check_for]
+    outcomes = convert(files, etree.tostring(header), workers, step, (checks, info))
+    written = write_feed(target, header, outcomes, skip_invalid, (checks, info), recipients)
     if written.products:
         state.save_message_number(state_folder, number)
     return ExportResult(target if written.products else None, number, len(files), written.products,
-                        written.skipped_records, written.findings)
+                        written.skipped_records, written.findings, recipients)
+
+
+def base_checks_for_export() -> Checks:
+    """The native rules at the base profile's severities (a broken base profile is an InputError here)."""
+    default_severities()  # read in the main process, so a bad profile is named once, not in each worker
+    return base_checks()
 
 
 @dataclass
@@ -104,12 +130,15 @@ class Written:
     findings: list[Finding]
 
 
-def write_feed(target: Path, header: etree._Element, outcomes: Iterable[RecordOutcome], skip_invalid: bool) -> Written:
-    """Stream the products of good records into target, atomically; records with findings,
+def write_feed(target: Path, header: etree._Element, outcomes: Iterable[RecordOutcome], skip_invalid: bool,
+               checked: CheckSetup | None = None, recipients: Sequence[RecipientChecks] = ()) -> Written:
+    """Stream the products of good records into target, atomically; records with errors,
     or whose ISBN or reference an earlier record used, are left out. Without skip_invalid,
-    any error leaves no feed at all."""
+    any error leaves no feed at all; an error of the message-level rules (across the
+    products written) leaves no feed even with it, since the products are already in place."""
     findings: list[Finding] = []
     unique = records.UniqueKeys()
+    rule_keys: list[Key] = []
     skipped = 0
     with AtomicFile(target) as feed:
         writer = MessageWriter(feed.handle, header)
@@ -117,16 +146,38 @@ def write_feed(target: Path, header: etree._Element, outcomes: Iterable[RecordOu
             clashes = unique.add(outcome.keys)
             findings.extend(outcome.findings)
             findings.extend(clashes)
-            if outcome.findings or clashes:
+            if has_failures(outcome.findings) or clashes:
                 skipped += 1
                 continue
+            rule_keys.extend(outcome.rule_keys)
             for product in outcome.products:
                 writer.write(product)
+                if recipients:
+                    findings.extend(recipient_warnings(recipients, outcome.file, plain_product(product)))
         writer.close()
-        if writer.count and (skip_invalid or not has_failures(findings)):
+        message_findings = list(checked[0].message(rule_keys, checked[1])) if checked is not None else []
+        findings.extend(message_findings)
+        findings.extend(f for recipient in recipients for f in map(as_warning, recipient.message()))
+        if writer.count and not has_failures(message_findings) and (skip_invalid or not has_failures(findings)):
             feed.commit()
             return Written(writer.count, skipped, findings)
     return Written(0, skipped, findings)
+
+
+def recipient_warnings(recipients: Sequence[RecipientChecks], file: str, product: etree._Element) -> list[Finding]:
+    """What each `check_for` recipient would say of one product, as warnings for this feed."""
+    record = (product.findtext("RecordReference") or "").strip()
+    found: list[Finding] = []
+    for recipient in recipients:
+        checked = recipient.product(file, record, product)
+        if checked is not None:
+            found.extend(map(as_warning, checked[0]))
+    return found
+
+
+def as_warning(finding: Finding) -> Finding:
+    """Another recipient's error is this feed's warning: it does not block the feed."""
+    return replace(finding, severity=Severity.WARNING) if finding.severity is Severity.ERROR else finding
 
 
 def feed_name(config: Config, number: int, sent: datetime.datetime) -> str:
@@ -151,10 +202,12 @@ def check_header(header: etree._Element, config: Config) -> None:
 
 
 def convert(files: Sequence[str], header_xml: bytes, workers: int | None = None,
-            step: ProductStep | None = None) -> Iterator[RecordOutcome]:
-    """Read, build and validate every file; outcomes come back in the files' order."""
+            step: ProductStep | None = None, checked: CheckSetup | None = None) -> Iterator[RecordOutcome]:
+    """Read, build and validate every file (and run `checked` on its valid products); outcomes
+    come back in the files' order."""
     # a generator: the pool takes tasks only as fast as its pipe accepts them
-    chunks = ((tuple(files[start:start + CHUNK_SIZE]), header_xml, step) for start in range(0, len(files), CHUNK_SIZE))
+    chunks = ((tuple(files[start:start + CHUNK_SIZE]), header_xml, step, checked)
+              for start in range(0, len(files), CHUNK_SIZE))
     count = workers if workers is not None else (os.cpu_count() or 1)
     if count <= 1 or len(files) < PARALLEL_FROM:
         for chunk in chunks:
@@ -179,9 +232,9 @@ def _ignore_interrupts() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def convert_chunk(task: tuple[tuple[str, ...], bytes, ProductStep | None]) -> list[RecordOutcome]:
-    """One worker task: read, build and validate a chunk of records; products come back serialised."""
-    paths, header_xml, step = task
+def convert_chunk(task: tuple[tuple[str, ...], bytes, ProductStep | None, CheckSetup | None]) -> list[RecordOutcome]:
+    """One worker task: read, build, validate and check a chunk of records; products come back serialised."""
+    paths, header_xml, step, checked = task
     outcomes: list[RecordOutcome] = []
     built: list[list[etree._Element]] = []
     for path in paths:
@@ -195,8 +248,16 @@ def convert_chunk(task: tuple[tuple[str, ...], bytes, ProductStep | None]) -> li
     header = etree.fromstring(header_xml)
     validate_products(header, outcomes, built)
     for outcome, products in zip(outcomes, built):
-        if not outcome.findings:
-            outcome.products = [product_bytes(product) for product in products]
+        if outcome.findings:
+            continue
+        outcome.products = [product_bytes(product) for product in products]
+        if checked is not None:
+            # serialised first: the rules want plain names, so the built tree is renamed in place
+            found, outcome.rule_keys = check_products(checked[0], [strip_namespace(p) for p in products],
+                                                      checked[1], outcome.file)
+            outcome.findings.extend(found)
+            if has_failures(found):
+                outcome.products = []
     return outcomes
 
 

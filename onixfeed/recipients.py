@@ -13,7 +13,7 @@ A record that cannot be built at all (its own findings) concerns every recipient
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
@@ -23,13 +23,9 @@ from onixfeed import batch, records, state, transform
 from onixfeed.build.header import build_header
 from onixfeed.config import Config
 from onixfeed.export import check_header, convert
-from onixfeed.findings import Finding, InputError, Severity, has_failures
+from onixfeed.findings import Finding, InputError, has_failures
+from onixfeed.product_checks import RecipientChecks, plain_product
 from onixfeed.profile import Profile
-from onixfeed.validate.checks import CombinedChecks, MessageInfo
-from onixfeed.validate.requirements import ProfileRequirements
-from onixfeed.validate.rules import RuleChecks
-
-CONVERSION_RULE, CONVERSION_NAME = "PF006", "release-conversion"
 
 
 @dataclass
@@ -88,7 +84,7 @@ def export_to(paths: Sequence[str | Path], out: Path, config: Config, profiles: 
             if outcome.findings or clashes:
                 continue  # a record that cannot be built concerns every recipient
             for xml in outcome.products:
-                product = _plain(xml)
+                product = plain_product(xml)
                 record = (product.findtext("RecordReference") or "").strip()
                 for feed in feeds:
                     feed.offer(outcome.file, record, product)
@@ -102,16 +98,6 @@ def export_to(paths: Sequence[str | Path], out: Path, config: Config, profiles: 
     return RunResult(len(files), record_findings, results, manifest)
 
 
-def _plain(xml: bytes) -> etree._Element:
-    """A built Product with reference names and no namespace, as checks and transforms expect."""
-    product = etree.fromstring(xml)
-    for node in product.iter():
-        if isinstance(node.tag, str):
-            node.tag = etree.QName(node).localname
-    etree.cleanup_namespaces(product)
-    return product
-
-
 class _RecipientFeed:
     """One recipient during a run: its checks, its findings, and the writer of its files."""
 
@@ -119,27 +105,16 @@ class _RecipientFeed:
                  today: datetime.date, skip_invalid: bool):
         self.profile = profile
         self.config = config
-        self.today = today
         self.skip_invalid = skip_invalid
-        self.checks = CombinedChecks((RuleChecks.from_mapping(profile.rule_severities(), today),
-                                      ProfileRequirements.from_profile(profile)))
-        self.info = MessageInfo(file=str(out / profile.name), release=profile.release, tags=profile.tags,
-                                default_currency=config.default_currency, default_language=config.default_language,
-                                default_price_type=config.default_price_type)
+        self.checks = RecipientChecks.for_profile(profile, config, str(out / profile.name), today)
         self.numbers = config.resolve(config.state) / "recipients" / profile.name
         self.writer = batch.FeedWriter(profile, out / profile.name, config.sender_name, self._header_bytes, sent,
                                        state.next_message_number(self.numbers))
         self.sent = sent
-        # transforms that remove or recode elements can break the schema: check each product then
-        transforms = profile.section("transforms")
-        self.check_each = bool(transforms.get("drop") or transforms.get("map_codes") or transforms.get("identifiers"))
-        header = _plain(etree.tostring(transform.recipient_header(profile, config, 1, sent)))
-        self.findings = [_for(profile, f, None) for f in self.checks.header(header, self.info)]
+        header = plain_product(etree.tostring(transform.recipient_header(profile, config, 1, sent)))
+        self.findings = self.checks.header(header)
         self.blocked = has_failures(self.findings)
-        self.keys: list = []
-        self.rejected: list[str] = []
         self.products = 0
-        self.out_of_scope = 0
 
     def _header_bytes(self, number: int) -> bytes:
         header = transform.recipient_header(self.profile, self.config, number, self.sent)
@@ -147,23 +122,12 @@ class _RecipientFeed:
 
     def offer(self, file: str, record: str, product: etree._Element) -> None:
         """Check one built product for this recipient and, when it passes, add it to the feed."""
-        if not transform.in_scope(product, self.profile):
-            self.out_of_scope += 1
-            return
-        product = transform.apply_transforms(product, self.profile, self.today)
-        found, keys = self.checks.product(product, self.info)
-        self.keys.extend(keys)
-        found = [_for(self.profile, f, file) for f in found]
-        xml = None
-        try:
-            xml = transform.serialize_product(product, self.profile.release, self.profile.tags,
-                                              validate=self.check_each or None)
-        except transform.ConversionError as exc:
-            found.append(Finding(CONVERSION_RULE, CONVERSION_NAME, Severity.ERROR, f"{self.profile.name}: {exc}",
-                                 file=file, record=record))
+        checked = self.checks.product(file, record, product)
+        if checked is None:
+            return  # out of the recipient's scope
+        found, xml = checked
         self.findings.extend(found)
         if has_failures(found):
-            self.rejected.append(record)
             if not self.skip_invalid:
                 self._block()
             return
@@ -178,23 +142,16 @@ class _RecipientFeed:
 
     def finish(self, blocked_by_records: bool) -> RecipientResult:
         """Cross-product checks, then commit the files (or drop them when the feed is blocked)."""
-        message_findings = [_for(self.profile, f, None) for f in self.checks.message(self.keys, self.info)]
+        message_findings = self.checks.message()
         self.findings.extend(message_findings)
         # products are already placed in files, so a cross-product error blocks even with skip_invalid
         if blocked_by_records or has_failures(message_findings):
             self._block()
         run = batch.RecipientRun(self.profile.name, self.profile.version, self.profile.release, self.profile.tags,
-                                 skipped=sorted(set(self.rejected)), blocked=self.blocked)
+                                 skipped=sorted(set(self.checks.rejected)), blocked=self.blocked)
         if not self.blocked:
             run.files = self.writer.commit()
             if run.files:
                 state.save_message_number(self.numbers, run.files[-1].message_number)
         return RecipientResult(self.profile, self.findings, run, 0 if self.blocked else self.products,
-                               self.out_of_scope, sorted(set(self.rejected)))
-
-
-def _for(profile: Profile, finding: Finding, file: str | None) -> Finding:
-    """A check's finding as this recipient's: its record file, and the recipient named in the message."""
-    message = finding.message if finding.message.startswith(f"{profile.name}: ") else f"{profile.name}: {finding.message}"
-    # lines point into the built product, not into the record file: the xpath says where
-    return replace(finding, message=message, file=file or finding.file, line=None if file else finding.line)
+                               self.checks.out_of_scope, sorted(set(self.checks.rejected)))

@@ -132,6 +132,7 @@ class Format:
     supply_dates: tuple[DatedEvent, ...] = ()
     prices: tuple[Price, ...] = ()
     unpriced: str | None = None  # list 57
+    market: Territory | None = None  # where the supply details apply (ProductSupply/Market)
 
 
 @dataclass(frozen=True)

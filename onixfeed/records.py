@@ -48,7 +48,7 @@ RECORD_SUFFIXES = (".yaml", ".yml")
 # Fields a format may set for itself; set at the top of a record they apply to every format.
 SHARED_FIELDS = {
     "pages", "extents", "publishing_status", "publication_date", "on_sale_date",
-    "supplier", "availability", "supply_dates", "unpriced",
+    "supplier", "availability", "supply_dates", "unpriced", "market",
 }
 FORMAT_FIELDS = SHARED_FIELDS | {"isbn", "reference", "form", "form_detail", "prices"}
 WORK_FIELDS = SHARED_FIELDS | {
@@ -625,6 +625,9 @@ class _Reader:
             self.error("missing-field", path, "prices need a supplier and an availability (ONIX SupplyDetail requires both)")
         if (given["supplier"] or given["availability"]) and not (given["prices"] or given["unpriced"]):
             self.error("missing-field", path, "a supplier or availability needs prices, or 'unpriced' with a list 57 code")
+        market = self.market(*pick("market"))
+        if market is not None and not (given["prices"] or given["unpriced"]):
+            self.error("missing-field", path, "a market goes with the supply: give prices (or 'unpriced'), a supplier and an availability")
         if not (isbn and form and reference):
             return None
         return model.Format(
@@ -640,6 +643,7 @@ class _Reader:
             supply_dates=self.supply_dates(*pick("supply_dates")),
             prices=prices,
             unpriced=unpriced,
+            market=market,
         )
 
     def extents(self, pages: Any, pages_path: tuple, extents: Any, extents_path: tuple) -> tuple[model.Extent, ...]:
@@ -835,6 +839,13 @@ class _Reader:
             self.error("wrong-type", (*path, "except_countries"), "except_countries goes with regions, not with countries")
             return None
         return territory
+
+    def market(self, value: Any, path: tuple) -> model.Territory | None:
+        """The territory the supply details apply to (ProductSupply/Market)."""
+        if value is None:
+            return None
+        fields = self.mapping(value, path, TERRITORY_FIELDS)
+        return self.territory(fields, path) if fields is not None else None
 
     def sales_rights(self, value: Any, path: tuple) -> tuple[model.SalesRights, ...]:
         found = []

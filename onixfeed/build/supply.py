@@ -13,6 +13,8 @@ def build_product_supply(product: etree._Element, fmt: Format) -> etree._Element
     if fmt.supplier is None or fmt.availability is None or not (fmt.prices or fmt.unpriced):
         return None
     supply = add(product, "ProductSupply")
+    if fmt.market is not None:
+        territory(add(supply, "Market"), fmt.market)
     detail = add(supply, "SupplyDetail")
     supplier = add(detail, "Supplier")
     add(supplier, "SupplierRole", fmt.supplier.role)

@@ -115,24 +115,39 @@ def _verdict(release: str, name: str, raw: str, number: int, multi: bool) -> tup
     return found
 
 
+_ATTRIBUTE_VALUES = etree.XPath("descendant-or-self::*/@*")  # smart strings: .attrname, .getparent()
+
+
 def _classify(product: etree._Element, context) -> list[tuple[etree._Element, str, str, int, str]]:
     """(element, where, value, list, kind) for each coded value that is deprecated, unknown
-    (right shape) or malformed: worked out once per product for CL001-CL003, in one walk."""
+    (right shape) or malformed, in document order: worked out once per product for
+    CL001-CL003, from the shared element index (no walk of its own)."""
     release = context.message.release
     elements, attributes = _coded_names(release)
+    verdicts = _VERDICTS
     found = []
-    for element in product.iter(etree.Element):
-        tag = element.tag
+    for tag, group in context.index(product).items():
         coded = elements.get(tag)
-        if coded is not None and element.text:
-            for value, number, kind in _verdict(release, tag, element.text, *coded):
-                found.append((element, f"<{tag}>", value, number, kind))
-        if element.attrib:
-            for name, raw in element.items():
-                number = attributes.get(name)
-                if number is not None:
-                    for value, list_number, kind in _verdict(release, "@" + name, raw, number, False):
-                        found.append((element, f"<{tag}> @{name}", value, list_number, kind))
+        if coded is None:
+            continue
+        for element in group:
+            text = element.text
+            if text:
+                problems = verdicts.get((release, tag, text))
+                if problems is None:
+                    problems = _verdict(release, tag, text, *coded)
+                for value, number, kind in problems:
+                    found.append((element, f"<{tag}>", value, number, kind))
+    for raw in _ATTRIBUTE_VALUES(product):
+        name = raw.attrname
+        number = attributes.get(name)
+        if number is not None:
+            element = raw.getparent()
+            for value, list_number, kind in _verdict(release, "@" + name, str(raw), number, False):
+                found.append((element, f"<{element.tag}> @{name}", value, list_number, kind))
+    if len(found) > 1:  # rare: a clean product has none
+        order = {element: position for position, element in enumerate(product.iter(etree.Element))}
+        found.sort(key=lambda item: order[item[0]])
     return found
 
 

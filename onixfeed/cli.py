@@ -195,6 +195,7 @@ def export_command(
     to: str = typer.Option(None, "--to", help="Recipient profiles, comma-separated: one feed per recipient under <out>/<recipient>/, split by its limits, with a run manifest."),
     output_format: str = typer.Option("text", "--format", "-f", help="Report format: text, json, junit, sarif or github."),
     fail_on: str = typer.Option("error", "--fail-on", help="Exit 1 when a finding is at least this severe: error or warning (the feed is written either way unless there are errors)."),
+    no_rules: bool = typer.Option(False, "--no-rules", help="Skip onixfeed's native rules (`onixfeed rules`): the official XSD only, faster."),
     check_for: str = typer.Option(None, "--check-for", metavar="NAMES", help="Also check the feed's products as these recipient profiles would (comma-separated, e.g. google-play-books,kobo), without writing their feeds: what they would reject is reported as warnings."),
 ) -> None:
     """Build one ONIX 3.0 message from records, validate it against the official XSD and the native rules, write it atomically.
@@ -226,10 +227,14 @@ def export_command(
         export_to_recipients(to, sources, target, config, skip_invalid, jobs, output_format)
     others = guarded(lambda: profile.load_many(check_for, config)) if check_for else []
     result = guarded(lambda: export(sources, target, config, skip_invalid=skip_invalid, workers=jobs,
-                                    check_for=others))
-    feed_name = str(result.feed) if result.feed is not None else ", ".join(sources)
-    report = Report.of([FileResult(feed_name, release=RELEASE, tags="reference", products=result.products,
-                                   findings=list(result.findings))])
+                                    rules=not no_rules, check_for=others))
+    # one entry per file the findings name (record files, the feed), so every format places them
+    by_file: dict[str, list] = {str(result.feed): []} if result.feed is not None else {}
+    for finding in result.findings:
+        by_file.setdefault(finding.file or ", ".join(sources), []).append(finding)
+    report = Report.of([FileResult(name, release=RELEASE, tags="reference",
+                                   products=result.products if name == str(result.feed) else 0, findings=found)
+                        for name, found in by_file.items()])
     if output_format != "text" or result.findings:
         typer.echo(render(report, output_format), nl=False)
     for recipient in result.recipients:

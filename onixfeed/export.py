@@ -31,7 +31,7 @@ from onixfeed.build.message import AtomicFile, MessageWriter, product_bytes, wra
 from onixfeed.build.product import build_products
 from onixfeed.config import Config
 from onixfeed.findings import Finding, InputError, Severity, has_failures
-from onixfeed.product_checks import RecipientChecks, base_checks, check_products, message_info, plain_product, strip_namespace
+from onixfeed.product_checks import RecipientChecks, base_checks, check_products, message_info, plain_product
 from onixfeed.profile import Profile
 from onixfeed.validate.checks import Checks, Key, MessageInfo
 from onixfeed.validate.rules import default_severities
@@ -86,12 +86,13 @@ def export(
     now: datetime.datetime | None = None,
     step: ProductStep | None = None,
     checks: Checks | None = None,
+    rules: bool = True,
     check_for: Sequence[Profile] = (),
 ) -> ExportResult:
     """Export the records under `paths` to one message in `out`; InputError when it cannot run.
 
     `checks` run on every built product after the schema (default: the native rules at the
-    base profile's severities). `check_for` profiles see every product written, as their
+    base profile's severities; none when `rules` is False). `check_for` profiles see every product written, as their
     feeds would, without a file: what they would reject comes back as warnings.
     """
     files = records.discover(paths)
@@ -103,12 +104,14 @@ def export(
     header = build_header(config, number, sent)
     check_header(header, config)
     target = Path(out) / feed_name(config, number, sent)
-    checks = checks if checks is not None else base_checks_for_export()
-    info = message_info(config, str(target), RELEASE, "reference", schema_checked=True)
+    checked = None
+    if rules or checks is not None:
+        checked = (checks if checks is not None else base_checks_for_export(),
+                   message_info(config, str(target), RELEASE, "reference", schema_checked=True))
     recipients = [RecipientChecks.for_profile(profile, config, str(Path(out) / profile.name), sent.date())
                   for profile in check_for]
-    outcomes = convert(files, etree.tostring(header), workers, step, (checks, info))
-    written = write_feed(target, header, outcomes, skip_invalid, (checks, info), recipients)
+    outcomes = convert(files, etree.tostring(header), workers, step, checked)
+    written = write_feed(target, header, outcomes, skip_invalid, checked, recipients)
     if written.products:
         state.save_message_number(state_folder, number)
     return ExportResult(target if written.products else None, number, len(files), written.products,
@@ -252,8 +255,8 @@ def convert_chunk(task: tuple[tuple[str, ...], bytes, ProductStep | None, CheckS
             continue
         outcome.products = [product_bytes(product) for product in products]
         if checked is not None:
-            # serialised first: the rules want plain names, so the built tree is renamed in place
-            found, outcome.rule_keys = check_products(checked[0], [strip_namespace(p) for p in products],
+            # the serialised products have no namespace: parsed back, they are what the rules expect
+            found, outcome.rule_keys = check_products(checked[0], [plain_product(xml) for xml in outcome.products],
                                                       checked[1], outcome.file)
             outcome.findings.extend(found)
             if has_failures(found):

@@ -30,16 +30,16 @@ NAME = "world-not-alone"
 
 def check(product, context) -> Iterator[Hit]:
     for territory in territories(product, context):
-        included = territory.find("RegionsIncluded")
+        included = next(territory.iterchildren("RegionsIncluded"), None)
         regions = codes(included)
         if WORLD in regions:
             others = [code for code in regions if code != WORLD]
             if others:
                 yield Hit(f"<RegionsIncluded> holds WORLD beside {' '.join(others)}: WORLD stands alone", included)
-            if territory.find("CountriesIncluded") is not None:
+            if next(territory.iterchildren("CountriesIncluded"), None) is not None:
                 yield Hit("<RegionsIncluded> WORLD with <CountriesIncluded>: use <CountriesExcluded> for exceptions",
                           included)
-        excluded = territory.find("RegionsExcluded")
+        excluded = next(territory.iterchildren("RegionsExcluded"), None)
         if WORLD in codes(excluded):
             yield Hit("<RegionsExcluded> holds WORLD: nothing would be left", excluded)
     for region in context.elements(product, "RegionCode"):

@@ -28,9 +28,10 @@ NAME = "exclusions-without-world"
 
 def check(product, context) -> Iterator[Hit]:
     for territory in territories(product, context):
-        excluded = territory.find("CountriesExcluded")
+        # iterchildren: a child by name, twice as fast as find() on every Territory
+        excluded = next(territory.iterchildren("CountriesExcluded"), None)
         if excluded is None:
-            excluded = territory.find("RegionsExcluded")
-        if excluded is None or territory.find("CountriesIncluded") is not None or is_world(territory):
+            excluded = next(territory.iterchildren("RegionsExcluded"), None)
+        if excluded is None or next(territory.iterchildren("CountriesIncluded"), None) is not None or is_world(territory):
             continue
         yield Hit(f"<{excluded.tag}> without <RegionsIncluded> WORLD: exclusions subtract from WORLD", excluded)

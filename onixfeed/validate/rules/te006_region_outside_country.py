@@ -51,14 +51,14 @@ def check(product, context) -> Iterator[Hit]:
     for territory in territories(product, context):
         included = codes(territory, "CountriesIncluded")
         excluded = codes(territory, "CountriesExcluded")
-        regions_out = territory.find("RegionsExcluded")
+        regions_out = next(territory.iterchildren("RegionsExcluded"), None)
         for region in codes(regions_out):
             if included and region[:2] not in included:
                 yield Hit(f"<RegionsExcluded> {region} is not within <CountriesIncluded> {' '.join(included)}",
                           regions_out)
             if region[:2] in excluded:
                 yield Hit(f"<RegionsExcluded> {region} lies within excluded country {region[:2]}", regions_out)
-        regions_in = territory.find("RegionsIncluded")
+        regions_in = next(territory.iterchildren("RegionsIncluded"), None)
         for region in codes(regions_in):
             if included and region[:2] in included:
                 yield Hit(f"<RegionsIncluded> {region} lies within included country {region[:2]}", regions_in)

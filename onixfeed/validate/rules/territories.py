@@ -14,7 +14,8 @@ LIST_ELEMENTS = ("CountriesIncluded", "RegionsIncluded", "CountriesExcluded", "R
 def codes(element: etree._Element | None, name: str | None = None) -> list[str]:
     """The space-separated codes of an element (or of its child `name`), in order."""
     if element is not None and name is not None:
-        element = element.find(name)
+        # a child by name: iterchildren filters in C, twice as fast as find() (ElementPath)
+        element = next(element.iterchildren(name), None)
     if element is None or not element.text:
         return []
     return element.text.split()

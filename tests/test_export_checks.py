@@ -179,3 +179,24 @@ def test_google_and_kobo_take_every_example_in_their_scope(project):
         assert got == wanted
         assert sum(f["products"] for f in recipients[name]["files"]) == len(wanted)
     assert "google-play-books: 3 product(s)" in result.stderr and "out of its scope" in result.stderr
+
+
+def test_a_market_is_written_before_the_supply_detail(project):
+    supplied = ("market: {regions: WORLD, except_countries: [US]}\nsupplier: Example Press\n"
+                "availability: available\npublishing_status: active\n" + RECORD +
+                "    prices:\n      - {type: rrp-including-tax, amount: 9.99, currency: GBP, territory: {countries: GB},\n"
+                "         tax: {type: vat, rate_code: zero, percent: 0}}\n")
+    write(project, "a.yaml", supplied)
+    result = run(project / "in", "--out", project / "feeds", "--format", "json")
+    assert result.exit_code == 0 and report(result) == []
+    supply = etree.parse(str(feeds(project / "feeds")[0])).find("o:Product/o:ProductSupply", NS)
+    assert [etree.QName(child).localname for child in supply] == ["Market", "SupplyDetail"]
+    assert supply.findtext("o:Market/o:Territory/o:RegionsIncluded", namespaces=NS) == "WORLD"
+    assert supply.findtext("o:Market/o:Territory/o:CountriesExcluded", namespaces=NS) == "US"
+
+
+def test_a_market_without_supply_is_a_record_error(project):
+    write(project, "a.yaml", RECORD + "market: {countries: GB}\n")
+    result = run(project / "in", "--out", project / "feeds", "--format", "json")
+    assert result.exit_code == 1
+    assert [f["rule"] for f in report(result)] == ["RC011"]

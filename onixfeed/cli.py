@@ -232,8 +232,9 @@ def export_command(
     by_file: dict[str, list] = {str(result.feed): []} if result.feed is not None else {}
     for finding in result.findings:
         by_file.setdefault(finding.file or ", ".join(sources), []).append(finding)
-    report = Report.of([FileResult(name, release=RELEASE, tags="reference",
-                                   products=result.products if name == str(result.feed) else 0, findings=found)
+    feed = str(result.feed)
+    report = Report.of([FileResult(name, findings=found) if name != feed else
+                        FileResult(name, release=RELEASE, tags="reference", products=result.products, findings=found)
                         for name, found in by_file.items()])
     if output_format != "text" or result.findings:
         typer.echo(render(report, output_format), nl=False)

@@ -264,3 +264,20 @@ def test_a_header_broken_before_the_first_product_is_xs000_without_reading_on():
     stream = io.BytesIO(data)
     result = engine.validate_stream(stream, "message.xml", jobs=1)
     assert rules(result) == [("XS000", line_of(data, b"<SenderName>"))]
+
+
+@pytest.mark.parametrize("tags", ["reference", "short"])
+def test_checks_on_re_parsed_batches_find_what_they_find_on_the_renamed_tree(tags, monkeypatch):
+    from onixfeed.validate.rules import RuleChecks
+
+    data = re.sub(rb"<(ProductForm|b012)>\w+<", rb"<\1>BX<", message_bytes(6, seed=17, tags=tags), count=2)
+    data = data.replace(b"com.example.onixfeed.000000004", b"com.example.onixfeed.000000002")
+    reparsed = engine._reparsed_products
+    used = []
+    monkeypatch.setattr(engine, "_reparsed_products", lambda *args: used.append(reparsed(*args)) or used[-1])
+    fast = run(data, batch_bytes=5_000, checks=RuleChecks()).findings
+    assert used and all(products is not None for products in used)  # every batch, the last included
+    monkeypatch.setattr(engine, "checks_wrapper", lambda prolog, root: None)  # the fallback: rename in place
+    slow = run(data, batch_bytes=5_000, checks=RuleChecks()).findings
+    assert fast == slow
+    assert {"XS002", "XS005"} <= {finding.rule for finding in fast}

@@ -312,19 +312,8 @@ class _Closing(io.RawIOBase):
             super().close()
 
 
-class _Unclosable(io.RawIOBase):
+class _Unclosable(_Closing):
     """Standard input, which validating must not close."""
 
-    def __init__(self, inner: BinaryIO) -> None:
-        self._inner = inner
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer) -> int:  # type: ignore[override]
-        data = self._inner.read(len(buffer))
-        buffer[: len(data)] = data
-        return len(data)
-
-    def read(self, size: int = -1) -> bytes:
-        return self._inner.read(size)
+    def close(self) -> None:
+        io.RawIOBase.close(self)

@@ -2,7 +2,8 @@
 
 Target (issue 4): all native rules together add at most 50% to schema-validation time.
 Runs the library equivalent of `onixfeed validate --no-rules` and `onixfeed validate` on
-bench-data/onix-10000.xml (bench/generate.py; generated once, gitignored), in one process
+bench-data/onix-10000-v<VERSION>.xml (bench/generate.py's versioned name, the file
+bench/validate_bench.py measures; generated once, gitignored), in one process
 (CPU time is then exact) and with every core (wall time, as a user sees it), and prints
 both times and the ratio; then the ten costliest rules per product, for whoever tunes them.
 """
@@ -18,7 +19,7 @@ from pathlib import Path
 from lxml import etree
 
 from bench import strict_bench
-from bench.generate import generate
+from bench.generate import VERSION, generate
 from onixfeed import onix
 from onixfeed.validate.checks import MessageInfo
 from onixfeed.validate.rules import Context, RuleChecks, default_severities, registry
@@ -73,9 +74,7 @@ def costliest_rules(path: Path, count: int = PROFILED, top: int = 10) -> list[tu
 
 def main() -> None:
     DATA.mkdir(exist_ok=True)
-    path = DATA / f"onix-{PRODUCTS}.xml"
-    if not path.exists():
-        generate(path, PRODUCTS)
+    path = generate(DATA / f"onix-{PRODUCTS}-v{VERSION}.xml", PRODUCTS)
     print(f"rules bench: {path.name}, {path.stat().st_size / 1e6:.0f} MB, {PRODUCTS} products")
     native_cpu = None
     for jobs, label in ((1, "1 process (CPU s)"), (os.cpu_count() or 1, f"{os.cpu_count()} workers (wall s)")):

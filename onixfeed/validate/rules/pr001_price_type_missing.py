@@ -29,6 +29,6 @@ NAME = "price-type-missing"
 def check(product, context) -> Iterator[Hit]:
     if context.message.default_price_type:
         return
-    for price in prices(product):
+    for price in prices(product, context):
         if price.find("PriceType") is None:
             yield Hit("<Price> has no <PriceType> and the Header has no <DefaultPriceType>", price)

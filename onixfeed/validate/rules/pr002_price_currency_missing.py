@@ -29,7 +29,7 @@ NAME = "price-currency-missing"
 def check(product, context) -> Iterator[Hit]:
     if context.message.default_currency:
         return
-    for price in prices(product):
+    for price in prices(product, context):
         if price.find("PriceAmount") is not None and price.find("CurrencyCode") is None:
             amount = (price.findtext("PriceAmount") or "").strip()
             yield Hit(f"<Price> of {amount} has no <CurrencyCode> and the Header has no <DefaultCurrencyCode>", price)

@@ -30,7 +30,7 @@ NAME = "tax-on-tax-exclusive-price"
 
 
 def check(product, context) -> Iterator[Hit]:
-    for price in prices(product):
+    for price in prices(product, context):
         tax = price.find("Tax")
         if tax is None:
             continue

@@ -28,7 +28,7 @@ NAME = "tax-exempt-on-tax-inclusive-price"
 
 
 def check(product, context) -> Iterator[Hit]:
-    for price in prices(product):
+    for price in prices(product, context):
         exempt = price.find("TaxExempt")
         if exempt is None:
             continue

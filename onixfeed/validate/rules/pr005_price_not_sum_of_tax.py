@@ -26,16 +26,16 @@ from decimal import Decimal
 from typing import Iterator
 
 from onixfeed.validate.rules import Hit
-from onixfeed.validate.rules.prices import TOLERANCE, amount, money, prices
+from onixfeed.validate.rules.prices import TOLERANCE, amount, money, price_taxes, prices
 
 CODE = "PR005"
 NAME = "price-not-sum-of-tax"
 
 
 def check(product, context) -> Iterator[Hit]:
-    for price in prices(product):
+    for price in prices(product, context):
         total = amount(price, "PriceAmount")
-        taxes = price.findall("Tax")
+        taxes = price_taxes(price)
         if total is None or not taxes:
             continue
         if len(taxes) == 1:

@@ -21,15 +21,15 @@ from __future__ import annotations
 from typing import Iterator
 
 from onixfeed.validate.rules import Hit
-from onixfeed.validate.rules.prices import TOLERANCE, amount, money, prices
+from onixfeed.validate.rules.prices import TOLERANCE, amount, money, price_taxes, prices
 
 CODE = "PR006"
 NAME = "tax-amount-not-rate-times-taxable"
 
 
 def check(product, context) -> Iterator[Hit]:
-    for price in prices(product):
-        for tax in price.iterfind("Tax"):
+    for price in prices(product, context):
+        for tax in price_taxes(price):
             rate = amount(tax, "TaxRatePercent")
             taxable = amount(tax, "TaxableAmount")
             tax_amount = amount(tax, "TaxAmount")

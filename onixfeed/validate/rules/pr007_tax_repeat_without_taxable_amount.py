@@ -24,15 +24,15 @@ from __future__ import annotations
 from typing import Iterator
 
 from onixfeed.validate.rules import Hit
-from onixfeed.validate.rules.prices import prices
+from onixfeed.validate.rules.prices import price_taxes, prices
 
 CODE = "PR007"
 NAME = "tax-repeat-without-taxable-amount"
 
 
 def check(product, context) -> Iterator[Hit]:
-    for price in prices(product):
-        taxes = price.findall("Tax")
+    for price in prices(product, context):
+        taxes = price_taxes(price)
         if len(taxes) < 2:
             continue
         for position, tax in enumerate(taxes, 1):

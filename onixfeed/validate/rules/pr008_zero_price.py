@@ -30,7 +30,7 @@ NAME = "zero-price"
 
 
 def check(product, context) -> Iterator[Hit]:
-    for price in prices(product):
+    for price in prices(product, context):
         value = amount(price, "PriceAmount")
         if value is not None and value <= 0:
             yield Hit(f"<PriceAmount> is {value}: use <UnpricedItemType> 01 (free of charge) or 02 (price to be "

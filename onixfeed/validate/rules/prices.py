@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
-from typing import Iterator
 
 from lxml import etree
 
@@ -16,16 +15,31 @@ TAX_EXCLUSIVE_TYPES = frozenset({"01", "03", "05", "06", "08", "11", "13", "15",
 TOLERANCE = Decimal("0.01")
 
 
-def prices(product: etree._Element) -> Iterator[etree._Element]:
-    """Every Price of the product's supply details (where EDItEUR's price assertions look)."""
-    return product.iterfind("ProductSupply/SupplyDetail/Price")
+def prices(product: etree._Element, context) -> list[etree._Element]:
+    """Every Price of the product's supply details (where EDItEUR's price assertions look),
+    found once per product for all the price rules."""
+    return context.shared(product, _supply_prices)
 
 
-def amount(element: etree._Element | None, path: str | None = None) -> Decimal | None:
-    """A decimal amount from an element (or its child at `path`); None when missing or not a number."""
+def _supply_prices(product: etree._Element, context) -> list[etree._Element]:
+    return list(product.iterfind("ProductSupply/SupplyDetail/Price"))
+
+
+def price_taxes(price: etree._Element) -> list[etree._Element]:
+    """A Price's Tax composites (iterchildren filters in C, twice as fast as findall's ElementPath)."""
+    return list(price.iterchildren("Tax"))
+
+
+def amount(element: etree._Element | None, name: str | None = None) -> Decimal | None:
+    """A decimal amount from an element (or its first child `name`); None when missing or not a number."""
     if element is None:
         return None
-    text = element.findtext(path) if path else element.text
+    if name:
+        child = next(element.iterchildren(name), None)
+        element = child
+        if element is None:
+            return None
+    text = element.text
     if text is None:
         return None
     try:
@@ -38,7 +52,8 @@ def amount(element: etree._Element | None, path: str | None = None) -> Decimal |
 
 def price_type(price: etree._Element, context) -> str | None:
     """The Price's PriceType, or the Header's DefaultPriceType when it has none."""
-    own = (price.findtext("PriceType") or "").strip()
+    child = next(price.iterchildren("PriceType"), None)
+    own = (child.text or "").strip() if child is not None else ""
     return own or (context.message.default_price_type or None)
 
 

@@ -33,7 +33,7 @@ NAME = "sales-rights-conflict"
 
 
 def check(product, context) -> Iterator[Hit]:
-    rights = sales_rights(product)
+    rights = sales_rights(product, context)
     if len(rights) < 2:
         return
     for name, noun in (("CountriesIncluded", "country"), ("RegionsIncluded", "region")):

@@ -31,7 +31,7 @@ NAME = "market-outside-sales-rights"
 
 
 def check(product, context) -> Iterator[Hit]:
-    selling_rights = [composite for composite in sales_rights(product) if for_sale(composite)]
+    selling_rights = [composite for composite in sales_rights(product, context) if for_sale(composite)]
     if not selling_rights:
         return
     selling = [territory for territory in (composite.find("Territory") for composite in selling_rights)

@@ -37,7 +37,7 @@ def check(product, context) -> Iterator[Hit]:
         return
     if all(supply.find("Market/Territory") is not None for supply, _ in unplaced):
         return
-    if any(for_sale(composite) for composite in sales_rights(product)):
+    if any(for_sale(composite) for composite in sales_rights(product, context)):
         return
     detail = product.find("PublishingDetail")
     if detail is not None and (detail.findtext("ROWSalesRightsType") or "").strip() in FOR_SALE:

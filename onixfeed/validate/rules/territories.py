@@ -31,9 +31,15 @@ def is_world(territory: etree._Element | None) -> bool:
     return territory is not None and WORLD in codes(territory, "RegionsIncluded")
 
 
-def sales_rights(product: etree._Element) -> list[etree._Element]:
+def sales_rights(product: etree._Element, context) -> list[etree._Element]:
+    """The product's SalesRights composites, found once per product for the territory rules."""
+    return context.shared(product, _sales_rights)
+
+
+def _sales_rights(product: etree._Element, context) -> list[etree._Element]:
     return product.findall("PublishingDetail/SalesRights")
 
 
 def for_sale(rights: etree._Element) -> bool:
-    return (rights.findtext("SalesRightsType") or "").strip() in FOR_SALE
+    kind = next(rights.iterchildren("SalesRightsType"), None)
+    return kind is not None and (kind.text or "").strip() in FOR_SALE

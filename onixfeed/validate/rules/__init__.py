@@ -143,6 +143,19 @@ class Context:
 _NONE: tuple = ()
 
 
+def child(element: etree._Element, name: str) -> etree._Element | None:
+    """`element.find(name)` for a plain child name: iterchildren filters in C, about twice as
+    fast as find's ElementPath, and rules ask for children hundreds of times a product."""
+    return next(element.iterchildren(name), None)
+
+
+def child_text(element: etree._Element, name: str) -> str | None:
+    """`element.findtext(name)` for a plain child name: its text ('' when empty), None when absent."""
+    for found in element.iterchildren(name):
+        return found.text or ""
+    return None
+
+
 def _index_by_name(root: etree._Element) -> dict[str, list[etree._Element]]:
     # Every name, in one walk: as fast as lxml filtering the hundred names the rules ask for
     # (its matcher tries each name per element), and the code list rules need the rest.
@@ -312,7 +325,7 @@ class RuleChecks:
         if message.release not in RELEASES:
             return [], []
         context = self._context(message)
-        record = (product.findtext("RecordReference") or "").strip() or None
+        record = (child_text(product, "RecordReference") or "").strip() or None
         findings: list[Finding] = []
         keys: list[Key] = []
         for rule, severity in self._active("product"):
@@ -395,6 +408,6 @@ def run_rules(elements: Iterable[etree._Element], message: MessageInfo,
 
 
 __all__ = [
-    "Context", "FAMILIES", "Hit", "Key", "MessageInfo", "Rule", "RuleChecks", "default_severities",
+    "Context", "FAMILIES", "Hit", "child", "child_text", "Key", "MessageInfo", "Rule", "RuleChecks", "default_severities",
     "doc_sections", "element_path", "find_rule", "registry", "rules_by_code", "run_rules",
 ]

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from onixfeed.validate.rules import Hit
+from onixfeed.validate.rules import Hit, child
 
 CODE = "BP001"
 NAME = "message-number-missing"
@@ -27,7 +27,7 @@ SCOPE = "header"
 
 
 def check(header, context) -> Iterator[Hit]:
-    number = header.find("MessageNumber")
+    number = child(header, "MessageNumber")
     if number is None or not (number.text or "").strip():
         yield Hit("the <Header> has no <MessageNumber>; number messages so recipients can detect a missing one",
                   number if number is not None else header)

@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from onixfeed.validate.rules import Hit
+from onixfeed.validate.rules import Hit, child
 
 CODE = "BP002"
 NAME = "record-reference-is-isbn"
@@ -31,7 +31,7 @@ BARE_ISBN = re.compile(r"(?:97[89][0-9]{10}|[0-9]{9}[0-9Xx])\Z")
 
 
 def check(product, context) -> Iterator[Hit]:
-    reference = product.find("RecordReference")
+    reference = child(product, "RecordReference")
     if reference is None:
         return
     value = (reference.text or "").strip()

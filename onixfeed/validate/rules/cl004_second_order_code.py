@@ -25,7 +25,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from onixfeed import codelists
-from onixfeed.validate.rules import Hit
+from onixfeed.validate.rules import Hit, child_text
 from onixfeed.validate.rules.codes import SECOND_ORDER_PAIRS, second_order
 
 CODE = "CL004"
@@ -38,7 +38,7 @@ def check(product, context) -> Iterator[Hit]:
     tables = codelists.load_codelists(release)
     for composite_name, type_name, value_name in SECOND_ORDER_PAIRS:
         for composite in context.elements(product, composite_name):
-            kind = (composite.findtext(type_name) or "").strip()
+            kind = (child_text(composite, type_name) or "").strip()
             number = mapping.get((type_name, kind))
             if number is None:
                 continue

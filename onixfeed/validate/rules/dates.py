@@ -12,6 +12,8 @@ import datetime
 import re
 from lxml import etree
 
+from onixfeed.validate.rules import child, child_text
+
 # Composites whose value is a <Date> child (format: Date/@dateformat, else a DateFormat child, else the default).
 WITH_DATE_CHILD = {
     "ContentDate": "00", "ContributorDate": "00", "MarketDate": "00", "OccurrenceDate": "13", "PriceDate": "00",
@@ -65,7 +67,7 @@ def _all_dates(product: etree._Element, context) -> list[tuple[etree._Element, s
             fmt = attribute.strip() if attribute is not None else DIRECT[tag]
             found.append((element, (element.text or "").strip(), fmt))
             continue
-        date = element.find("Date")
+        date = child(element, "Date")
         if date is not None:
             found.append((date, (date.text or "").strip(), composite_format(element, date)))
     return found
@@ -75,7 +77,7 @@ def composite_format(composite: etree._Element, date: etree._Element) -> str:
     attribute = date.get("dateformat")
     if attribute is not None:
         return attribute.strip()
-    legacy = composite.find("DateFormat")
+    legacy = child(composite, "DateFormat")
     if legacy is not None:
         return (legacy.text or "").strip()
     return WITH_DATE_CHILD.get(composite.tag, "00")
@@ -113,7 +115,7 @@ def range_sides(value: str, fmt: str) -> tuple[str, str] | None:
 
 def day_of(composite: etree._Element) -> datetime.date | None:
     """The day a date composite gives, when its format is YYYYMMDD (00) and the value is a real day."""
-    date = composite.find("Date")
+    date = child(composite, "Date")
     if date is None or composite_format(composite, date) != "00":
         return None
     text = (date.text or "").strip()
@@ -124,7 +126,7 @@ def role_date(parent: etree._Element, composite: str, role: str) -> etree._Eleme
     """The first `composite` child of `parent` whose `<composite>Role` is `role` (e.g. PublishingDate 01)."""
     role_tag = composite + "Role"
     for element in parent.iterchildren(composite):
-        if (element.findtext(role_tag) or "").strip() == role:
+        if (child_text(element, role_tag) or "").strip() == role:
             return element
     return None
 
@@ -135,7 +137,7 @@ def comparable_values(first: etree._Element, second: etree._Element) -> tuple[st
     EDItEUR's strict schema compares such dates as strings when formats and time zones
     agree; values with a zone are left alone here (fewer findings, never a wrong one).
     """
-    first_date, second_date = first.find("Date"), second.find("Date")
+    first_date, second_date = child(first, "Date"), child(second, "Date")
     if first_date is None or second_date is None:
         return None
     if composite_format(first, first_date) != composite_format(second, second_date):

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from onixfeed.validate.rules import Hit
+from onixfeed.validate.rules import Hit, child_text
 
 CODE = "DT002"
 NAME = "date-role-repeated"
@@ -45,7 +45,7 @@ def check(product, context) -> Iterator[Hit]:
         parent = composite.getparent()
         if parent is None or parent.tag not in PARENTS[composite.tag]:
             continue
-        role = (composite.findtext(composite.tag + "Role") or "").strip()
+        role = (child_text(composite, composite.tag + "Role") or "").strip()
         key = (parent, composite.tag, role)
         if key in seen:
             yield Hit(f"<{composite.tag}> role {role or '(none)'} repeats the one on line {seen[key]} "

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from onixfeed.validate.rules import Hit
+from onixfeed.validate.rules import Hit, child, child_text
 from onixfeed.validate.rules.dates import composite_format
 
 CODE = "DT004"
@@ -60,7 +60,7 @@ def _reversed(start: str, start_format: str, end: str, end_format: str) -> bool:
 
 def check(product, context) -> Iterator[Hit]:
     for restriction in context.elements(product, "SalesRestriction"):
-        start, end = restriction.find("StartDate"), restriction.find("EndDate")
+        start, end = child(restriction, "StartDate"), child(restriction, "EndDate")
         if start is None or end is None:
             continue
         start_text, end_text = (start.text or "").strip(), (end.text or "").strip()
@@ -76,14 +76,14 @@ def check(product, context) -> Iterator[Hit]:
         parent = composite.getparent()
         if parent is None or ROLE_PAIRS.get(parent.tag, ("",))[0] != composite.tag:
             continue
-        role = (composite.findtext(composite.tag + "Role") or "").strip()
+        role = (child_text(composite, composite.tag + "Role") or "").strip()
         by_parent.setdefault(parent, {}).setdefault(role, composite)
     for parent, by_role in by_parent.items():
         for start_role, end_role, period in ROLE_PAIRS[parent.tag][1]:
             first, last = by_role.get(start_role), by_role.get(end_role)
             if first is None or last is None:
                 continue
-            first_date, last_date = first.find("Date"), last.find("Date")
+            first_date, last_date = child(first, "Date"), child(last, "Date")
             if first_date is None or last_date is None:
                 continue
             start_text, end_text = (first_date.text or "").strip(), (last_date.text or "").strip()

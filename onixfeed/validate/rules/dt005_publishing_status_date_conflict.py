@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from onixfeed.validate.rules import Hit
+from onixfeed.validate.rules import Hit, child, child_text
 from onixfeed.validate.rules.dates import role_date
 
 CODE = "DT005"
@@ -34,9 +34,9 @@ WITHOUT_DATE = {"01": "cancelled", "03": "postponed indefinitely"}
 
 
 def check(product, context) -> Iterator[Hit]:
-    detail = product.find("PublishingDetail")
+    detail = child(product, "PublishingDetail")
     if detail is not None:
-        status = detail.find("PublishingStatus")
+        status = child(detail, "PublishingStatus")
         code = (status.text or "").strip() if status is not None else ""
         date = role_date(detail, "PublishingDate", "01")
         if code in WITHOUT_DATE and date is not None:
@@ -45,7 +45,7 @@ def check(product, context) -> Iterator[Hit]:
         elif code == "02" and date is None:
             yield Hit("PublishingStatus 02 (forthcoming) needs a publication date (PublishingDate role 01)", status)
     for market in context.elements(product, "MarketPublishingDetail"):
-        code = (market.findtext("MarketPublishingStatus") or "").strip()
+        code = (child_text(market, "MarketPublishingStatus") or "").strip()
         date = role_date(market, "MarketDate", "01")
         if code in WITHOUT_DATE and date is not None:
             yield Hit(f"MarketPublishingStatus {code} ({WITHOUT_DATE[code]}) must not come with a market "

@@ -24,7 +24,7 @@ from __future__ import annotations
 import datetime
 from typing import Iterator
 
-from onixfeed.validate.rules import Hit
+from onixfeed.validate.rules import Hit, child, child_text
 from onixfeed.validate.rules.dates import day_of
 
 CODE = "DT006"
@@ -34,14 +34,14 @@ FAR_AHEAD = datetime.timedelta(days=366)
 
 
 def check(product, context) -> Iterator[Hit]:
-    detail = product.find("PublishingDetail")
+    detail = child(product, "PublishingDetail")
     if detail is None:
         return
-    status = (detail.findtext("PublishingStatus") or "").strip()
+    status = (child_text(detail, "PublishingStatus") or "").strip()
     if status not in ("02", "04"):
         return
     for composite in detail.iterchildren("PublishingDate"):
-        if (composite.findtext("PublishingDateRole") or "").strip() != "01":
+        if (child_text(composite, "PublishingDateRole") or "").strip() != "01":
             continue
         day = day_of(composite)
         if day is None:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from onixfeed.validate.rules import Hit
+from onixfeed.validate.rules import Hit, child
 from onixfeed.validate.rules.dates import comparable_values, role_date
 
 CODE = "DT007"
@@ -30,7 +30,7 @@ NAME = "embargo-after-publication"
 
 
 def check(product, context) -> Iterator[Hit]:
-    detail = product.find("PublishingDetail")
+    detail = child(product, "PublishingDetail")
     if detail is None:
         return
     published, embargo = role_date(detail, "PublishingDate", "01"), role_date(detail, "PublishingDate", "02")

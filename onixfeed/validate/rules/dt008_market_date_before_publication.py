@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from onixfeed.validate.rules import Hit
+from onixfeed.validate.rules import Hit, child
 from onixfeed.validate.rules.dates import comparable_values, role_date
 
 CODE = "DT008"
@@ -30,7 +30,7 @@ NAME = "market-date-before-publication"
 
 
 def check(product, context) -> Iterator[Hit]:
-    detail = product.find("PublishingDetail")
+    detail = child(product, "PublishingDetail")
     if detail is None:
         return
     published = role_date(detail, "PublishingDate", "01")

@@ -23,7 +23,7 @@ from typing import Iterator
 
 from lxml import etree
 
-from onixfeed.validate.rules import Hit
+from onixfeed.validate.rules import Hit, child_text
 
 CODE = "NT002"
 NAME = "empty-block"
@@ -33,7 +33,7 @@ BLOCK_UPDATES = frozenset({"04", "88"})
 
 
 def check(product, context) -> Iterator[Hit]:
-    if (product.findtext("NotificationType") or "").strip() in BLOCK_UPDATES:
+    if (child_text(product, "NotificationType") or "").strip() in BLOCK_UPDATES:
         return
     for block in product.iterchildren(*BLOCKS):
         if next(block.iterchildren(etree.Element), None) is None:

@@ -19,17 +19,17 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from onixfeed.validate.rules import Hit
+from onixfeed.validate.rules import Hit, child, child_text
 
 CODE = "NT003"
 NAME = "deletion-text-not-deletion"
 
 
 def check(product, context) -> Iterator[Hit]:
-    text = product.find("DeletionText")
+    text = child(product, "DeletionText")
     if text is None:
         return
-    kind = (product.findtext("NotificationType") or "").strip()
+    kind = (child_text(product, "NotificationType") or "").strip()
     if kind != "05":
         yield Hit(f"<DeletionText> is only for deletions (NotificationType 05), this product is {kind or 'untyped'}",
                   text)

@@ -21,18 +21,18 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from onixfeed.validate.rules import Hit
+from onixfeed.validate.rules import Hit, child, child_text
 
 CODE = "NT004"
 NAME = "publishing-status-missing"
 
 
 def check(product, context) -> Iterator[Hit]:
-    detail = product.find("PublishingDetail")
+    detail = child(product, "PublishingDetail")
     supplies = list(product.iterchildren("ProductSupply"))
-    if (detail is None or not supplies) and (product.findtext("NotificationType") or "").strip() == "04":
+    if (detail is None or not supplies) and (child_text(product, "NotificationType") or "").strip() == "04":
         return
-    if detail is not None and detail.find("PublishingStatus") is not None:
+    if detail is not None and child(detail, "PublishingStatus") is not None:
         return
     for supply in supplies:
         if supply.find("MarketPublishingDetail/MarketPublishingStatus") is None:

@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from onixfeed.validate.rules import Hit
+from onixfeed.validate.rules import Hit, child_text
 
 CODE = "PD002"
 NAME = "product-form-detail-mismatch"
@@ -59,7 +59,7 @@ CONSTRAINED = frozenset().union(*(codes for codes, _, _ in GROUPS))
 
 def check(product, context) -> Iterator[Hit]:
     for detail in context.elements(product, "DescriptiveDetail", "ProductPart"):
-        form = (detail.findtext("ProductForm") or "").strip()
+        form = (child_text(detail, "ProductForm") or "").strip()
         for element in detail.iterchildren("ProductFormDetail"):
             code = (element.text or "").strip()
             if code not in CONSTRAINED:

@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from onixfeed.validate.rules import Hit
+from onixfeed.validate.rules import Hit, child_text
 
 CODE = "PD005"
 NAME = "format-size-mismatch"
@@ -61,12 +61,12 @@ def check(product, context) -> Iterator[Hit]:
         if not formats:
             continue
         for measure in detail.iterchildren("Measure"):
-            key = ((measure.findtext("MeasureType") or "").strip(), (measure.findtext("MeasureUnitCode") or "").strip())
+            key = ((child_text(measure, "MeasureType") or "").strip(), (child_text(measure, "MeasureUnitCode") or "").strip())
             for name, sizes in formats:
                 if key not in sizes:
                     continue
                 expected, tolerance = sizes[key]
-                text = measure.findtext("Measurement") or ""
+                text = child_text(measure, "Measurement") or ""
                 value = float(text) if _NUMBER.match(text) else None
                 if value is None or abs(value - expected) > tolerance:
                     yield Hit(f"{name} {_DIMENSION[key[0]]} should be {expected} {key[1]} (within {tolerance}), "

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from onixfeed.validate.rules import Hit
+from onixfeed.validate.rules import Hit, child, child_text
 
 CODE = "PD006"
 NAME = "classification-type-name-mismatch"
@@ -30,8 +30,8 @@ PROPRIETARY = "07"  # code list 9: sender's own scheme
 
 def check(product, context) -> Iterator[Hit]:
     for classification in context.elements(product, "ProductClassification"):
-        kind = (classification.findtext("ProductClassificationType") or "").strip()
-        named = classification.find("ProductClassificationTypeName") is not None
+        kind = (child_text(classification, "ProductClassificationType") or "").strip()
+        named = child(classification, "ProductClassificationTypeName") is not None
         if kind == PROPRIETARY and not named:
             yield Hit("<ProductClassification> of the sender's own scheme (type 07) has no "
                       "<ProductClassificationTypeName>", classification)

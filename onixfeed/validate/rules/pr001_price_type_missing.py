@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from onixfeed.validate.rules import Hit
+from onixfeed.validate.rules import Hit, child
 from onixfeed.validate.rules.prices import prices
 
 CODE = "PR001"
@@ -30,5 +30,5 @@ def check(product, context) -> Iterator[Hit]:
     if context.message.default_price_type:
         return
     for price in prices(product, context):
-        if price.find("PriceType") is None:
+        if child(price, "PriceType") is None:
             yield Hit("<Price> has no <PriceType> and the Header has no <DefaultPriceType>", price)

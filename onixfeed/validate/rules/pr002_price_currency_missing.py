@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from onixfeed.validate.rules import Hit
+from onixfeed.validate.rules import Hit, child, child_text
 from onixfeed.validate.rules.prices import prices
 
 CODE = "PR002"
@@ -30,6 +30,6 @@ def check(product, context) -> Iterator[Hit]:
     if context.message.default_currency:
         return
     for price in prices(product, context):
-        if price.find("PriceAmount") is not None and price.find("CurrencyCode") is None:
-            amount = (price.findtext("PriceAmount") or "").strip()
+        if child(price, "PriceAmount") is not None and child(price, "CurrencyCode") is None:
+            amount = (child_text(price, "PriceAmount") or "").strip()
             yield Hit(f"<Price> of {amount} has no <CurrencyCode> and the Header has no <DefaultCurrencyCode>", price)

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from onixfeed.validate.rules import Hit
+from onixfeed.validate.rules import Hit, child
 from onixfeed.validate.rules.prices import TAX_INCLUSIVE_TYPES, price_type, prices
 
 CODE = "PR003"
@@ -31,7 +31,7 @@ NAME = "tax-on-tax-exclusive-price"
 
 def check(product, context) -> Iterator[Hit]:
     for price in prices(product, context):
-        tax = price.find("Tax")
+        tax = child(price, "Tax")
         if tax is None:
             continue
         kind = price_type(price, context)

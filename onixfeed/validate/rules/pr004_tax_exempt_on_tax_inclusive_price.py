@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from onixfeed.validate.rules import Hit
+from onixfeed.validate.rules import Hit, child
 from onixfeed.validate.rules.prices import TAX_EXCLUSIVE_TYPES, price_type, prices
 
 CODE = "PR004"
@@ -29,7 +29,7 @@ NAME = "tax-exempt-on-tax-inclusive-price"
 
 def check(product, context) -> Iterator[Hit]:
     for price in prices(product, context):
-        exempt = price.find("TaxExempt")
+        exempt = child(price, "TaxExempt")
         if exempt is None:
             continue
         kind = price_type(price, context)

@@ -25,7 +25,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Iterator
 
-from onixfeed.validate.rules import Hit
+from onixfeed.validate.rules import Hit, child
 from onixfeed.validate.rules.prices import TOLERANCE, amount, money, price_taxes, prices
 
 CODE = "PR005"
@@ -52,11 +52,11 @@ def _single(price, total: Decimal, tax) -> Iterator[Hit]:
     rate = amount(tax, "TaxRatePercent")
     if tax_amount is not None and abs(total - taxable - tax_amount) >= TOLERANCE:
         yield Hit(f"<PriceAmount> {money(total)} is not <TaxableAmount> {money(taxable)} plus <TaxAmount> "
-                  f"{money(tax_amount)} (= {money(taxable + tax_amount)})", price.find("PriceAmount"))
+                  f"{money(tax_amount)} (= {money(taxable + tax_amount)})", child(price, "PriceAmount"))
     elif rate is not None and abs(total - taxable - taxable * rate / 100) >= TOLERANCE:
         expected = taxable + taxable * rate / 100
         yield Hit(f"<PriceAmount> {money(total)} is not <TaxableAmount> {money(taxable)} plus {rate.normalize()}% "
-                  f"tax (= {money(expected)})", price.find("PriceAmount"))
+                  f"tax (= {money(expected)})", child(price, "PriceAmount"))
 
 
 def _several(price, total: Decimal, taxes) -> Iterator[Hit]:
@@ -72,4 +72,4 @@ def _several(price, total: Decimal, taxes) -> Iterator[Hit]:
         expected += taxable + tax_amount
     if abs(total - expected) >= TOLERANCE:
         yield Hit(f"<PriceAmount> {money(total)} is not the sum of the {len(taxes)} <Tax> composites' taxable "
-                  f"amounts and tax (= {money(expected)})", price.find("PriceAmount"))
+                  f"amounts and tax (= {money(expected)})", child(price, "PriceAmount"))

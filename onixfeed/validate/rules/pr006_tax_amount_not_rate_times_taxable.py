@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from onixfeed.validate.rules import Hit
+from onixfeed.validate.rules import Hit, child
 from onixfeed.validate.rules.prices import TOLERANCE, amount, money, price_taxes, prices
 
 CODE = "PR006"
@@ -38,4 +38,4 @@ def check(product, context) -> Iterator[Hit]:
             expected = taxable * rate / 100
             if abs(tax_amount - expected) >= TOLERANCE:
                 yield Hit(f"<TaxAmount> {money(tax_amount)} is not {rate.normalize()}% of <TaxableAmount> "
-                          f"{money(taxable)} (= {money(expected)})", tax.find("TaxAmount"))
+                          f"{money(taxable)} (= {money(expected)})", child(tax, "TaxAmount"))

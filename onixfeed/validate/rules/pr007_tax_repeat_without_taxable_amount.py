@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from onixfeed.validate.rules import Hit
+from onixfeed.validate.rules import Hit, child
 from onixfeed.validate.rules.prices import price_taxes, prices
 
 CODE = "PR007"
@@ -36,5 +36,5 @@ def check(product, context) -> Iterator[Hit]:
         if len(taxes) < 2:
             continue
         for position, tax in enumerate(taxes, 1):
-            if tax.find("TaxableAmount") is None:
+            if child(tax, "TaxableAmount") is None:
                 yield Hit(f"<Tax> {position} of {len(taxes)} has no <TaxableAmount>", tax)

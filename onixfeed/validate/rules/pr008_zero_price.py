@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from onixfeed.validate.rules import Hit
+from onixfeed.validate.rules import Hit, child
 from onixfeed.validate.rules.prices import amount, prices
 
 CODE = "PR008"
@@ -34,4 +34,4 @@ def check(product, context) -> Iterator[Hit]:
         value = amount(price, "PriceAmount")
         if value is not None and value <= 0:
             yield Hit(f"<PriceAmount> is {value}: use <UnpricedItemType> 01 (free of charge) or 02 (price to be "
-                      "announced) instead of an amount", price.find("PriceAmount"))
+                      "announced) instead of an amount", child(price, "PriceAmount"))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from lxml import etree
 
+from onixfeed.validate.rules import child
+
 KEYWORDS = "20"  # list 27: Keywords
 
 
@@ -18,7 +20,7 @@ def _keyword_subjects(product: etree._Element, context) -> list[etree._Element]:
         parent = subject.getparent()
         if parent is None or parent.tag != "DescriptiveDetail" or parent.getparent() is not product:
             continue
-        scheme = subject.find("SubjectSchemeIdentifier")
+        scheme = child(subject, "SubjectSchemeIdentifier")
         if scheme is not None and (scheme.text or "").strip() == KEYWORDS:
             found.append(subject)
     return found

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from onixfeed.validate.rules import Hit
+from onixfeed.validate.rules import Hit, child
 from onixfeed.validate.rules.territories import WORLD, codes, is_world, sales_rights
 
 CODE = "TE004"
@@ -44,13 +44,13 @@ def check(product, context) -> Iterator[Hit]:
             if twice:
                 yield Hit(f"{noun} {' '.join(twice)} already included by another <SalesRights>", element)
             seen.update(codes(element))
-    worlds = [composite.find("Territory") for composite in rights if is_world(composite.find("Territory"))]
+    worlds = [child(composite, "Territory") for composite in rights if is_world(child(composite, "Territory"))]
     if not worlds:
         return
     excluded_countries = {code for world in worlds for code in codes(world, "CountriesExcluded")}
     excluded_regions = {code for world in worlds for code in codes(world, "RegionsExcluded")}
     for composite in rights:
-        territory = composite.find("Territory")
+        territory = child(composite, "Territory")
         if territory is None or is_world(territory):
             continue
         missing = [code for code in codes(territory, "CountriesIncluded") if code not in excluded_countries]

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from onixfeed.validate.rules import Hit
+from onixfeed.validate.rules import Hit, child
 from onixfeed.validate.rules.territories import codes, for_sale, is_world, sales_rights
 
 CODE = "TE005"
@@ -34,7 +34,7 @@ def check(product, context) -> Iterator[Hit]:
     selling_rights = [composite for composite in sales_rights(product, context) if for_sale(composite)]
     if not selling_rights:
         return
-    selling = [territory for territory in (composite.find("Territory") for composite in selling_rights)
+    selling = [territory for territory in (child(composite, "Territory") for composite in selling_rights)
                if territory is not None]
     covered: set[str] = set()
     world_exclusions: list[set[str]] = []

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from onixfeed.validate.rules import Hit
+from onixfeed.validate.rules import Hit, child, child_text
 from onixfeed.validate.rules.territories import codes, territories
 
 CODE = "TE006"
@@ -41,10 +41,10 @@ PAIRS = {
 def check(product, context) -> Iterator[Hit]:
     for composite in context.elements(product, *PAIRS):
         country_name, region_name = PAIRS[composite.tag]
-        region_element = composite.find(region_name)
+        region_element = child(composite, region_name)
         if region_element is None:
             continue
-        country = (composite.findtext(country_name) or "").strip()
+        country = (child_text(composite, country_name) or "").strip()
         region = (region_element.text or "").strip()
         if country and region and not region.startswith(country):
             yield Hit(f"<{region_name}> {region} is not within <{country_name}> {country}", region_element)

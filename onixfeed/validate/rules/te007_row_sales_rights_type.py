@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from onixfeed.validate.rules import Hit
+from onixfeed.validate.rules import Hit, child
 from onixfeed.validate.rules.territories import codes, is_world
 
 CODE = "TE007"
@@ -30,14 +30,14 @@ NAME = "row-sales-rights-type"
 
 
 def check(product, context) -> Iterator[Hit]:
-    detail = product.find("PublishingDetail")
+    detail = child(product, "PublishingDetail")
     if detail is None:
         return
-    rights = detail.findall("SalesRights")
+    rights = list(detail.iterchildren("SalesRights"))
     if not rights:
         return
-    row = detail.find("ROWSalesRightsType")
-    territories = [composite.find("Territory") for composite in rights]
+    row = child(detail, "ROWSalesRightsType")
+    territories = [child(composite, "Territory") for composite in rights]
     territories = [territory for territory in territories if territory is not None]
     worlds = [territory for territory in territories if is_world(territory)]
     if not worlds:
@@ -46,7 +46,8 @@ def check(product, context) -> Iterator[Hit]:
                       "the world", detail)
         return
     exclusions = [territory for territory in worlds
-                  if territory.find("CountriesExcluded") is not None or territory.find("RegionsExcluded") is not None]
+                  if child(territory, "CountriesExcluded") is not None
+                  or child(territory, "RegionsExcluded") is not None]
     if not exclusions:
         if row is not None:
             yield Hit("<ROWSalesRightsType> with a WORLD <SalesRights> that excludes nothing: there is no rest of "

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from onixfeed.validate.rules import Hit
+from onixfeed.validate.rules import Hit, child, child_text
 from onixfeed.validate.rules.territories import FOR_SALE, for_sale, sales_rights
 
 CODE = "TE008"
@@ -30,19 +30,19 @@ NAME = "price-without-territory"
 
 
 def check(product, context) -> Iterator[Hit]:
-    supplies = product.findall("ProductSupply")
+    supplies = list(product.iterchildren("ProductSupply"))
     unplaced = [(supply, price) for supply in supplies for price in supply.iterfind("SupplyDetail/Price")
-                if price.find("Territory") is None]
+                if child(price, "Territory") is None]
     if not unplaced:
         return
     if all(supply.find("Market/Territory") is not None for supply, _ in unplaced):
         return
     if any(for_sale(composite) for composite in sales_rights(product, context)):
         return
-    detail = product.find("PublishingDetail")
-    if detail is not None and (detail.findtext("ROWSalesRightsType") or "").strip() in FOR_SALE:
+    detail = child(product, "PublishingDetail")
+    if detail is not None and (child_text(detail, "ROWSalesRightsType") or "").strip() in FOR_SALE:
         return
-    if detail is None and (product.findtext("NotificationType") or "").strip() == "04":
+    if detail is None and (child_text(product, "NotificationType") or "").strip() == "04":
         return
     for supply, price in unplaced:
         if supply.find("Market/Territory") is None:

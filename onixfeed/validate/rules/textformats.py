@@ -11,6 +11,8 @@ from lxml import etree
 
 from onixfeed import schemas
 
+from onixfeed.validate.rules import child_text
+
 XS = "{http://www.w3.org/2001/XMLSchema}"
 
 
@@ -58,5 +60,5 @@ def text_contents(product: etree._Element, context) -> list[tuple[etree._Element
 
 
 def _text_contents(product: etree._Element, context) -> list[tuple[etree._Element, str]]:
-    return [(content, (content.findtext("TextType") or "").strip())
+    return [(content, (child_text(content, "TextType") or "").strip())
             for content in context.elements(product, "TextContent")]

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from onixfeed.validate.rules import Hit
+from onixfeed.validate.rules import Hit, child_text
 
 CODE = "TX010"
 NAME = "language-repeated"
@@ -37,7 +37,7 @@ def check(product, context) -> Iterator[Hit]:
     for detail in product.iterchildren("DescriptiveDetail"):
         seen: set[tuple[str, ...]] = set()
         for language in detail.iterchildren("Language"):
-            if (language.findtext("LanguageRole") or "").strip() not in _ROLES:
+            if (child_text(language, "LanguageRole") or "").strip() not in _ROLES:
                 continue
             key = tuple((child.text or "").strip() for child in language.iterchildren(*_PARTS))
             if key in seen:

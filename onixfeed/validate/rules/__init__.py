@@ -149,6 +149,14 @@ def child(element: etree._Element, name: str) -> etree._Element | None:
     return next(element.iterchildren(name), None)
 
 
+def children_at(element: etree._Element, *names: str) -> list[etree._Element]:
+    """`element.findall("A/B/C")` for plain child names A, B, C, in document order, without ElementPath."""
+    found = [element]
+    for name in names:
+        found = [below for parent in found for below in parent.iterchildren(name)]
+    return found
+
+
 def child_text(element: etree._Element, name: str) -> str | None:
     """`element.findtext(name)` for a plain child name: its text ('' when empty), None when absent."""
     for found in element.iterchildren(name):
@@ -408,6 +416,6 @@ def run_rules(elements: Iterable[etree._Element], message: MessageInfo,
 
 
 __all__ = [
-    "Context", "FAMILIES", "Hit", "child", "child_text", "Key", "MessageInfo", "Rule", "RuleChecks", "default_severities",
+    "Context", "FAMILIES", "Hit", "child", "child_text", "children_at", "Key", "MessageInfo", "Rule", "RuleChecks", "default_severities",
     "doc_sections", "element_path", "find_rule", "registry", "rules_by_code", "run_rules",
 ]

@@ -43,7 +43,7 @@ def check(product, context) -> Iterator[Hit]:
             if number is None:
                 continue
             table = tables[number]
-            for value_element in composite.iterfind(value_name):
+            for value_element in composite.iterchildren(value_name):
                 value = (value_element.text or "").strip()
                 if value and value not in table.codes:
                     yield Hit(f"<{value_name}> {value} is not a code of list {number} ({table.name}), which "

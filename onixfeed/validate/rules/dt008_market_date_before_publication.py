@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from onixfeed.validate.rules import Hit, child
+from onixfeed.validate.rules import Hit, child, children_at
 from onixfeed.validate.rules.dates import comparable_values, role_date
 
 CODE = "DT008"
@@ -36,7 +36,7 @@ def check(product, context) -> Iterator[Hit]:
     published = role_date(detail, "PublishingDate", "01")
     if published is None:
         return
-    for market in product.iterfind("ProductSupply/MarketPublishingDetail"):
+    for market in children_at(product, "ProductSupply", "MarketPublishingDetail"):
         market_date = role_date(market, "MarketDate", "01")
         if market_date is None:
             continue

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from onixfeed.validate.rules import Hit, child, child_text
+from onixfeed.validate.rules import Hit, child, child_text, children_at
 
 CODE = "NT004"
 NAME = "publishing-status-missing"
@@ -35,7 +35,7 @@ def check(product, context) -> Iterator[Hit]:
     if detail is not None and child(detail, "PublishingStatus") is not None:
         return
     for supply in supplies:
-        if supply.find("MarketPublishingDetail/MarketPublishingStatus") is None:
+        if not children_at(supply, "MarketPublishingDetail", "MarketPublishingStatus"):
             where = detail if detail is not None else supply
             yield Hit("no <PublishingStatus> in <PublishingDetail>, and a <ProductSupply> has no "
                       "<MarketPublishingStatus>", where)

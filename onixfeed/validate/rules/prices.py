@@ -6,6 +6,8 @@ from decimal import Decimal, InvalidOperation
 
 from lxml import etree
 
+from onixfeed.validate.rules import children_at
+
 # List 58 price types that include tax: only these may carry <Tax> (EDItEUR strict
 # assertion _20171219_c_1). List 58 types that exclude tax: only these may carry
 # <TaxExempt> (_20181026_b_1).
@@ -22,7 +24,7 @@ def prices(product: etree._Element, context) -> list[etree._Element]:
 
 
 def _supply_prices(product: etree._Element, context) -> list[etree._Element]:
-    return list(product.iterfind("ProductSupply/SupplyDetail/Price"))
+    return children_at(product, "ProductSupply", "SupplyDetail", "Price")
 
 
 def price_taxes(price: etree._Element) -> list[etree._Element]:

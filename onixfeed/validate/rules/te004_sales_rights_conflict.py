@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from onixfeed.validate.rules import Hit, child
+from onixfeed.validate.rules import Hit, child, children_at
 from onixfeed.validate.rules.territories import WORLD, codes, is_world, sales_rights
 
 CODE = "TE004"
@@ -39,7 +39,7 @@ def check(product, context) -> Iterator[Hit]:
     for name, noun in (("CountriesIncluded", "country"), ("RegionsIncluded", "region")):
         seen: set[str] = set()
         for composite in rights:
-            element = composite.find(f"Territory/{name}")
+            element = next(iter(children_at(composite, "Territory", name)), None)
             twice = [code for code in codes(element) if code in seen and code != WORLD]
             if twice:
                 yield Hit(f"{noun} {' '.join(twice)} already included by another <SalesRights>", element)

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from onixfeed.validate.rules import Hit, child
+from onixfeed.validate.rules import Hit, child, children_at
 from onixfeed.validate.rules.territories import codes, for_sale, is_world, sales_rights
 
 CODE = "TE005"
@@ -42,7 +42,7 @@ def check(product, context) -> Iterator[Hit]:
         covered.update(codes(territory, "CountriesIncluded"))
         if is_world(territory):
             world_exclusions.append(set(codes(territory, "CountriesExcluded")))
-    for market in product.iterfind("ProductSupply/Market/Territory/CountriesIncluded"):
+    for market in children_at(product, "ProductSupply", "Market", "Territory", "CountriesIncluded"):
         outside = [code for code in codes(market) if code not in covered
                    and not any(code not in excluded for excluded in world_exclusions)]
         if outside:

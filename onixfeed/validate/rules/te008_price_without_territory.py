@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from onixfeed.validate.rules import Hit, child, child_text
+from onixfeed.validate.rules import Hit, child, child_text, children_at
 from onixfeed.validate.rules.territories import FOR_SALE, for_sale, sales_rights
 
 CODE = "TE008"
@@ -31,11 +31,11 @@ NAME = "price-without-territory"
 
 def check(product, context) -> Iterator[Hit]:
     supplies = list(product.iterchildren("ProductSupply"))
-    unplaced = [(supply, price) for supply in supplies for price in supply.iterfind("SupplyDetail/Price")
+    unplaced = [(supply, price) for supply in supplies for price in children_at(supply, "SupplyDetail", "Price")
                 if child(price, "Territory") is None]
     if not unplaced:
         return
-    if all(supply.find("Market/Territory") is not None for supply, _ in unplaced):
+    if all(children_at(supply, "Market", "Territory") for supply, _ in unplaced):
         return
     if any(for_sale(composite) for composite in sales_rights(product, context)):
         return
@@ -45,6 +45,6 @@ def check(product, context) -> Iterator[Hit]:
     if detail is None and (child_text(product, "NotificationType") or "").strip() == "04":
         return
     for supply, price in unplaced:
-        if supply.find("Market/Territory") is None:
+        if not children_at(supply, "Market", "Territory"):
             yield Hit("<Price> has no <Territory>, its <ProductSupply> no <Market> territory and the product no "
                       "for-sale <SalesRights>: where is the price valid?", price)

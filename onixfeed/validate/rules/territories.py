@@ -6,6 +6,8 @@ from typing import Sequence
 
 from lxml import etree
 
+from onixfeed.validate.rules import children_at
+
 WORLD = "WORLD"
 FOR_SALE = frozenset({"01", "02"})  # list 46: for sale with exclusive / non-exclusive rights
 LIST_ELEMENTS = ("CountriesIncluded", "RegionsIncluded", "CountriesExcluded", "RegionsExcluded")
@@ -37,7 +39,7 @@ def sales_rights(product: etree._Element, context) -> list[etree._Element]:
 
 
 def _sales_rights(product: etree._Element, context) -> list[etree._Element]:
-    return product.findall("PublishingDetail/SalesRights")
+    return children_at(product, "PublishingDetail", "SalesRights")
 
 
 def for_sale(rights: etree._Element) -> bool:

@@ -43,8 +43,9 @@ class Composite(NamedTuple):
 def all_composites(root: etree._Element, context) -> dict[str, list[Composite]]:
     """Every identifier composite of a product by tag (use through `context.shared`)."""
     found: dict[str, list[Composite]] = {}
-    for tag in composite_tags():
-        elements = context.elements(root, tag)
+    index = context.index(root)  # one dict lookup per composite name, not a method call
+    for tag in _composite_tags():
+        elements = index.get(tag)
         if not elements:
             continue
         type_tag = type_element(tag)

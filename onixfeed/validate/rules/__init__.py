@@ -33,8 +33,8 @@ recipient profile overrides them. Every registered rule must appear there.
 Rules must be fast (they run on every product of multi-gigabyte files): find elements
 anywhere in the product with `context.elements(product, "Tag", ...)` (one shared index per
 product, not a walk per rule), share work several rules need with `context.shared(product,
-compute)` (e.g. identifiers.composites), use `find`/`findtext` with plain paths for direct
-children, precompile lookups at import time, and never compile a regex per product. They must survive junk (missing children, empty text,
+compute)` (e.g. identifiers.composites, prices.prices), reach children with `child`/`child_text`/
+`children_at` (iterchildren, twice as fast as find/findtext's ElementPath), precompile lookups at import time, and never compile a regex per product. They must survive junk (missing children, empty text,
 unexpected values) without raising; the runner still guards every call and turns an
 exception into an RL001 finding instead of crashing the validation.
 

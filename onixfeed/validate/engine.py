@@ -30,7 +30,7 @@ from lxml import etree
 
 from onixfeed import onix, schemas
 from onixfeed.findings import Finding, Severity
-from onixfeed.validate import messages
+from onixfeed.validate import messages, screening
 from onixfeed.validate.checks import Checks, Key, MessageInfo
 from onixfeed.validate.split import Batch, ProductSplitter, ascii_compatible
 
@@ -131,6 +131,10 @@ class Plan:
     # (XML declaration, root start tag without attributes) to re-parse a batch without the
     # namespace for the checks; None when the prolog declares entities or prefixes
     wrapper: tuple[bytes, bytes] | None = None
+    # the prolog without its namespace, for the screening schema (see screening.py); None
+    # when the file's namespace is not the official one declared on the root, or the
+    # prolog alone does not pass screening (then every batch would fail it)
+    screen_prolog: bytes | None = None
 
 
 @dataclass
@@ -160,6 +164,7 @@ class RootInfo:
 _ROOT_TOKEN = re.compile(rb"<!--.*?-->|<\?.*?\?>|<!DOCTYPE(?:[^\[>]|\[.*?\])*>|<([^\s/>!?]+)", re.S)
 _START_TAG = re.compile(rb"<([^\s/>]+)(?:[^>\"']|\"[^\"]*\"|'[^']*')*>")
 _DECLARATION = re.compile(rb"^\s*<\?xml[^>]*\?>")
+_DEFAULT_NAMESPACE = re.compile(rb"\sxmlns\s*=")
 
 
 def read_root(prolog: bytes) -> RootInfo | None:
@@ -286,8 +291,87 @@ def _validator_failure_finding(root: etree._Element, log: etree._ListErrorLog, p
     return Finding("XS009", messages.RULES["XS009"], Severity.ERROR, message, plan.name, line)
 
 
+def _top_level(plan: Plan, root: etree._Element) -> tuple[list[etree._Element], dict[int, int]]:
+    """The root's child elements, and top-level position -> product number within the
+    batch (the main process adds the products of earlier batches: only the parser knows
+    which products are top-level)."""
+    elements = [child for child in root if isinstance(child.tag, str)]
+    selectors = {rule.selector for rule in plan.unique} | {onix.PRODUCT[plan.tags]}
+    numbers: dict[int, int] = {}
+    count = 0
+    for position, child in enumerate(elements[plan.prolog_elements:], plan.prolog_elements + 1):
+        if onix.local_name(child.tag) in selectors:
+            count += 1
+            numbers[position] = count
+    return elements, numbers
+
+
+def _screened_batch(plan: Plan, batch: Batch) -> Outcome | None:
+    """A batch parsed without its namespace and passed by the screening schema: no schema
+    finding, and the same tree goes to the checks. None when screening rejects the batch
+    or it does not parse: the official schema then says why."""
+    schema = screening.load_screening_schema(plan.release, plan.tags)
+    if schema is None:
+        return None
+    prefix = plan.screen_prolog if batch.index == 0 else _prefix_of(plan.screen_prolog)
+    lead = batch.lead if batch.index > 0 and prefix.endswith(b"\n") else b""
+    document_line = prefix.count(b"\n") + 1
+    # Blank lines before the batch put its elements on their lines in the file, where
+    # lxml can hold them (up to 65,535); past that the findings are moved by `shift`.
+    fits = batch.line + batch.data.count(b"\n") <= MAX_SOURCELINE and batch.line >= document_line
+    padding = batch.line - document_line if fits else 0
+    shift = 0 if fits else batch.line - document_line
+    closing = b"" if batch.last else b"\n" + plan.closer
+    try:
+        root = etree.fromstring(prefix + b"\n" * padding + lead + batch.data + closing, make_parser())
+        if not schema.validate(root.getroottree()):
+            return None
+    except (etree.XMLSyntaxError, etree.XMLSchemaValidateError):
+        return None
+    outcome = Outcome(batch.index)
+    elements, numbers = _top_level(plan, root)
+    outcome.products = len(numbers)
+    for rule in plan.unique:
+        for position, number in numbers.items():
+            product = elements[position - 1]
+            first = next((child for child in product if isinstance(child.tag, str)), None)
+            if onix.local_name(product.tag) == rule.selector and first is not None and first.tag == rule.field:
+                outcome.unique.append((rule.name, product.sourceline + shift, _value_of(first), number))
+    if plan.checks is not None:
+        info = replace(plan.info, schema_checked=True)
+        mapping = onix.short_to_reference(plan.release) if plan.tags == "short" else None
+        for position in numbers:
+            product = elements[position - 1]
+            if mapping is not None:
+                for node in product.iter(etree.Element):
+                    node.tag = mapping.get(node.tag, node.tag)
+            found, keys = plan.checks.product(product, info)
+            _add_checks(outcome, found, keys, shift)
+    return outcome
+
+
+def _add_checks(outcome: Outcome, found: list[Finding], keys: list[Key], moved: int) -> None:
+    """The checks' findings and keys for a product, their lines moved by `moved`."""
+    if moved:
+        found = [replace(f, line=f.line + moved) if f.line is not None else f for f in found]
+        keys = [key._replace(line=key.line + moved) if key.line is not None else key for key in keys]
+    outcome.checks.extend(found)
+    outcome.keys.extend(keys)
+
+
+def _prefix_of(prolog: bytes) -> bytes:
+    """The prolog for batches after the first: cut at its last line end when only white
+    space follows it (the batch brings its own indentation, so columns stay true)."""
+    cut = prolog.rfind(b"\n") + 1
+    return prolog[:cut] if cut and not prolog[cut:].strip() else prolog
+
+
 def validate_batch(plan: Plan, batch: Batch, validate: bool = True) -> Outcome:
     """Parse and validate one batch as a document of its own; lines as in the original file."""
+    if validate and plan.screen_prolog is not None and not plan.whole and b"xmlns" not in batch.data:
+        screened = _screened_batch(plan, batch)
+        if screened is not None:
+            return screened
     outcome = Outcome(batch.index)
     prefix = plan.prolog if batch.index == 0 else plan.prefix + (batch.lead if plan.prefix.endswith(b"\n") else b"")
     document_line = prefix.count(b"\n") + 1  # the line of the batch's first byte in the document
@@ -307,16 +391,7 @@ def validate_batch(plan: Plan, batch: Batch, validate: bool = True) -> Outcome:
                                      messages.not_well_formed(error.msg, shift, document_line),
                                      plan.name, line + shift, None, None, column or None)
         return outcome
-    elements = [child for child in root if isinstance(child.tag, str)]
-    selectors = {rule.selector for rule in plan.unique} | {onix.PRODUCT[plan.tags]}
-    # Top-level position -> product number within this batch; the main process adds the
-    # products of earlier batches (only the parser knows which products are top-level).
-    numbers: dict[int, int] = {}
-    count = 0
-    for position, child in enumerate(elements[plan.prolog_elements:], plan.prolog_elements + 1):
-        if onix.local_name(child.tag) in selectors:
-            count += 1
-            numbers[position] = count
+    elements, numbers = _top_level(plan, root)
     outcome.products = len(numbers)
     terminal_at = len(elements) + 1
     unvalued: set[str] = set()
@@ -395,9 +470,7 @@ def validate_batch(plan: Plan, batch: Batch, validate: bool = True) -> Outcome:
             else:
                 product = normalise(elements[position - 1], plan.release, plan.tags, shift if true_lines else 0)
             found, keys = plan.checks.product(product, checked if position < terminal_at else plan.info)
-            outcome.checks.extend(replace(f, line=f.line + moved) if moved and f.line is not None else f for f in found)
-            outcome.keys.extend(key._replace(line=key.line + moved) if moved and key.line is not None else key
-                                for key in keys)
+            _add_checks(outcome, found, keys, moved)
     return outcome
 
 
@@ -458,6 +531,46 @@ def _validate_in_worker(batch: Batch, validate: bool) -> Outcome:
 @functools.lru_cache(maxsize=None)
 def _unique_rules_cached(release: str, tags: str) -> tuple[UniqueRule, ...]:
     return unique_rules(release, tags)
+
+
+def _screen_prolog(prolog: bytes, root: RootInfo, flavour: onix.Flavour, closer: bytes) -> bytes | None:
+    """The prolog as the screening schema reads it: without the official namespace, which
+    must be the root's default one (or absent); None when screening cannot apply or the
+    prolog alone does not pass it (then no batch would: the official schema is used)."""
+    if b":" in root.qname:
+        return None
+    start_tag = _START_TAG.match(prolog, root.name_end - len(root.qname) - 1)
+    if start_tag is None:
+        return None
+    if flavour.namespace:
+        if flavour.namespace != flavour.official_namespace:
+            return None
+        declaration = re.compile(rb"""\sxmlns\s*=\s*(["'])""" + re.escape(flavour.namespace.encode()) + rb"\1")
+        tag, found = declaration.subn(b"", start_tag.group(0))
+        if found != 1:
+            return None
+        screened = prolog[: start_tag.start()] + tag + prolog[start_tag.end():]
+    else:
+        screened = prolog
+    if _DEFAULT_NAMESPACE.search(screened):
+        # xmlns="" on the Header would be no change without the root's namespace, where the
+        # official schema sees an element in no namespace (prefixes do no such harm: an
+        # element in any namespace fails screening)
+        return None
+    schema = screening.load_screening_schema(flavour.release, flavour.tags)
+    try:
+        if schema is None:
+            return None
+        alone = etree.fromstring(screened + b"\n" + closer, make_parser())
+        schema.validate(alone.getroottree())
+    except (etree.XMLSyntaxError, etree.XMLSchemaValidateError):
+        return None
+    # Without its products the root lacks children; any other error is in the prolog.
+    root_path = "/" + alone.tag
+    if any(error.path != root_path or error.type_name != "SCHEMAV_ELEMENT_CONTENT"
+           or "Missing child" not in error.message for error in schema.error_log):
+        return None
+    return screened
 
 
 def _add_namespace(prolog: bytes, root: RootInfo, namespace: str) -> bytes:
@@ -579,12 +692,12 @@ def iter_stream(
     if header is not None:
         normalise(header, flavour.release, flavour.tags)
     info = _message_info(name, flavour, header)
-    cut = text.rfind(b"\n") + 1
-    prefix = text[:cut] if cut and not text[cut:].strip() else text
-    schemas.load_schema(flavour.release, flavour.tags)  # compile once, before workers fork
-    plan = Plan(name, flavour.release, flavour.tags, text, elements, prefix, closer,
+    plan = Plan(name, flavour.release, flavour.tags, text, elements, _prefix_of(text), closer,
                 _unique_rules_cached(flavour.release, flavour.tags), info, checks, prolog.whole,
-                checks_wrapper(text, root) if checks is not None else None)
+                checks_wrapper(text, root) if checks is not None else None,
+                None if prolog.whole else _screen_prolog(prolog.data, root, flavour, closer))
+    if plan.screen_prolog is None:
+        schemas.load_schema(flavour.release, flavour.tags)  # compile once, before workers fork
     if checks is not None and header is not None:
         found = list(checks.header(header, info))
         result.findings.extend(found)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import importlib.util
 import json
 import os
 import re
@@ -51,11 +52,11 @@ def main_file_name(release: str, tags: str) -> str:
 
 def bundled_root() -> Path:
     """The schema folder inside the installed onixcheck package."""
-    try:
-        import onixcheck
-    except ImportError as exc:  # pragma: no cover - a broken install
-        raise SchemaError("the onixcheck package is not installed: it provides EDItEUR's schemas") from exc
-    return Path(onixcheck.__file__).resolve().parent / "schema"
+    # Found, not imported: importing onixcheck would load its validator and pydantic.
+    spec = importlib.util.find_spec("onixcheck")
+    if spec is None or spec.origin is None:  # pragma: no cover - a broken install
+        raise SchemaError("the onixcheck package is not installed: it provides EDItEUR's schemas")
+    return Path(spec.origin).resolve().parent / "schema"
 
 
 def _manifest() -> dict:
@@ -102,9 +103,13 @@ def _configured_path() -> str | None:
     return load_config().schemas_path
 
 
+def cache_folder(kind: str) -> Path:
+    """Where onixfeed keeps what it derives from schemas (unpacked zips, rewritten XSDs)."""
+    return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "onixfeed" / kind
+
+
 def _unpack_zip(path: Path) -> Path:
-    cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "onixfeed" / "schemas"
-    target = cache / sha256_of(path)[:16]
+    target = cache_folder("schemas") / sha256_of(path)[:16]
     if not target.exists():
         tmp = target.with_suffix(".tmp")
         with zipfile.ZipFile(path) as archive:

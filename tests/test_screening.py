@@ -111,3 +111,26 @@ def test_an_element_taken_out_of_the_namespace_is_still_an_error(where):
     result = engine.validate_stream(io.BytesIO(data), "message.xml", jobs=1, batch_bytes=1)
     assert not result.valid
     assert {finding.rule for finding in result.findings} <= {"XS001", "XS006"}
+
+
+def test_the_rewritten_schema_is_written_once_to_the_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    main = schemas.schema_files("3.0", "reference").main
+    folder = screening._rewritten_folder(main)
+    assert folder is not None and folder.parent == tmp_path / "onixfeed" / "screening"
+    assert {p.name for p in folder.iterdir()} == {p.name for p in main.parent.glob("*.xsd")}
+    written = (folder / main.name).stat().st_mtime_ns
+    assert screening._rewritten_folder(main) == folder
+    assert (folder / main.name).stat().st_mtime_ns == written
+    schema = etree.XMLSchema(etree.parse(str(folder / main.name)))
+    assert schema.validate(without_namespace(message_bytes(2, seed=24)))
+
+
+def test_an_unwritable_cache_still_gives_a_screening_schema(tmp_path, monkeypatch):
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the cache would go")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
+    main = schemas.schema_files("3.0", "reference").main
+    assert screening._rewritten_folder(main) is None
+    schema = screening._compile_in_memory(main)
+    assert schema.validate(without_namespace(message_bytes(2, seed=25)))

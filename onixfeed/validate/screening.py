@@ -19,7 +19,11 @@ accepts is valid; one it rejects goes to the official schema for the findings.
 from __future__ import annotations
 
 import functools
+import hashlib
+import os
 import re
+import shutil
+from pathlib import Path
 
 from lxml import etree
 
@@ -98,17 +102,47 @@ def _plain_parser() -> etree.XMLParser:
     return etree.XMLParser(resolve_entities=False, no_network=True, remove_comments=True)
 
 
+def _rewritten_folder(main: Path) -> Path | None:
+    """The schema documents beside `main`, rewritten once into the cache (keyed by their
+    bytes and this module's); None when the cache cannot be written."""
+    sources = sorted(main.parent.glob("*.xsd"))
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    for source in sources:
+        digest.update(source.name.encode() + b"\0" + source.read_bytes())
+    folder = schemas.cache_folder("screening") / digest.hexdigest()[:24]
+    if (folder / main.name).is_file():
+        return folder
+    try:
+        building = folder.with_name(f"{folder.name}.{os.getpid()}.tmp")
+        building.mkdir(parents=True, exist_ok=True)
+        for source in sources:
+            document = etree.parse(str(source), _plain_parser())
+            (building / source.name).write_bytes(rewrite(document, document.getroot().get("targetNamespace")))
+        building.rename(folder)
+    except OSError:
+        shutil.rmtree(building, ignore_errors=True)
+        return folder if (folder / main.name).is_file() else None  # another process won the race
+    return folder
+
+
+def _compile_in_memory(main: Path) -> etree.XMLSchema:
+    """The screening schema rewritten on the fly (when the cache is not writable)."""
+    document = etree.parse(str(main), _plain_parser())
+    namespace = document.getroot().get("targetNamespace")
+    parser = _plain_parser()
+    parser.resolvers.add(_Rewritten(namespace))
+    return etree.XMLSchema(etree.fromstring(rewrite(document, namespace), parser, base_url=str(main)))
+
+
 @functools.lru_cache(maxsize=None)
 def load_screening_schema(release: str, tags: str = "reference") -> etree.XMLSchema | None:
     """The compiled screening schema for a release and tag style (once per process), or
     None when it cannot be built (the official schema is then used alone)."""
     files = schemas.schema_files(release, tags)
     try:
-        main = etree.parse(str(files.main), _plain_parser())
-        namespace = main.getroot().get("targetNamespace")
-        parser = _plain_parser()
-        parser.resolvers.add(_Rewritten(namespace))
-        document = etree.fromstring(rewrite(main, namespace), parser, base_url=str(files.main))
-        return etree.XMLSchema(document)
+        folder = _rewritten_folder(files.main)
+        if folder is None:
+            return _compile_in_memory(files.main)
+        return etree.XMLSchema(etree.parse(str(folder / files.main.name), _plain_parser()))
     except (OSError, etree.XMLSchemaParseError, etree.XMLSyntaxError):
         return None

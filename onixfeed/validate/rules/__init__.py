@@ -108,6 +108,7 @@ class Context:
     _root: etree._Element | None = field(default=None, repr=False, compare=False)
     _index: dict = field(default_factory=dict, repr=False, compare=False)
     _shared: dict = field(default_factory=dict, repr=False, compare=False)
+    _children: dict = field(default_factory=dict, repr=False, compare=False)
 
     def elements(self, root: etree._Element, *tags: str) -> Sequence[etree._Element]:
         """Every element named in `tags` within `root` (root included); each name's in document order."""
@@ -134,9 +135,21 @@ class Context:
             value = self._shared[compute] = compute(root, self)
             return value
 
+    def children(self, element: etree._Element) -> dict[str, list[etree._Element]]:
+        """`element`'s children by name, each name's in document order, read once per element.
+
+        One pass over the children costs about what one `iterchildren(name)` does (its
+        tag matcher is set up per call), and rules ask the same composites several names.
+        """
+        found = self._children.get(element)
+        if found is None:
+            found = self._children[element] = children_by_name(element)
+        return found
+
     def _bind(self, root: etree._Element) -> None:
         self._index = _index_by_name(root)
         self._shared = {}
+        self._children = {}
         self._root = root
 
 
@@ -162,6 +175,28 @@ def child_text(element: etree._Element, name: str) -> str | None:
     for found in element.iterchildren(name):
         return found.text or ""
     return None
+
+
+def children_by_name(element: etree._Element) -> dict[str, list[etree._Element]]:
+    """Every child of `element` by name, each name's in document order (comments and
+    processing instructions are keyed by their non-string tag, so no name finds them)."""
+    found: dict = {}
+    for below in element:
+        tag = below.tag
+        same = found.get(tag)
+        if same is None:
+            found[tag] = [below]
+        else:
+            same.append(below)
+    return found
+
+
+def first_text(children: dict[str, list[etree._Element]], name: str) -> str | None:
+    """`child_text` on a `children_by_name` table: the first child's text ('' when empty), None when absent."""
+    same = children.get(name)
+    if same is None:
+        return None
+    return same[0].text or ""
 
 
 def _index_by_name(root: etree._Element) -> dict[str, list[etree._Element]]:

@@ -21,7 +21,7 @@ from typing import Iterator
 
 from onixfeed import codelists
 from onixfeed.validate.rules import Hit
-from onixfeed.validate.rules.codes import DEPRECATED, coded_problems
+from onixfeed.validate.rules.codes import deprecated_codes
 
 CODE = "CL001"
 NAME = "code-deprecated"
@@ -29,7 +29,7 @@ NAME = "code-deprecated"
 
 def check(product, context) -> Iterator[Hit]:
     tables = codelists.load_codelists(context.message.release)
-    for element, where, value, number in coded_problems(product, context, DEPRECATED):
+    for element, where, value, number in deprecated_codes(product, context):
         code = tables[number].codes[value]
         detail = f": {code.notes}" if code.notes else ""
         yield Hit(f"{where} {value} ({code.label}) is deprecated in list {number}{detail}", element)

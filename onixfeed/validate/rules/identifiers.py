@@ -43,17 +43,16 @@ class Composite(NamedTuple):
 def all_composites(root: etree._Element, context) -> dict[str, list[Composite]]:
     """Every identifier composite of a product by tag (use through `context.shared`)."""
     found: dict[str, list[Composite]] = {}
-    index = context.index(root)  # one dict lookup per composite name, not a method call
-    for tag in _composite_tags():
+    index = context.index(root)
+    for tag, type_tag in _type_tags():
         elements = index.get(tag)
         if not elements:
             continue
-        type_tag = type_element(tag)
         rows = found[tag] = []
         for composite in elements:
-            # one pass over the few children beats three find() calls
+            # one pass over the few children: a loop in Python beats three iterchildren() calls
             kind, value, type_name = None, None, None
-            for child in composite.iterchildren(type_tag, "IDValue", "IDTypeName"):
+            for child in composite:
                 name = child.tag
                 if name == type_tag:
                     if kind is None:
@@ -61,7 +60,7 @@ def all_composites(root: etree._Element, context) -> dict[str, list[Composite]]:
                 elif name == "IDValue":
                     if value is None:
                         value = child
-                elif type_name is None:
+                elif name == "IDTypeName" and type_name is None:
                     type_name = child.text or ""
             rows.append(Composite(composite, tag, (kind or "").strip(), value,
                                   (value.text or "").strip() if value is not None else "", type_name))
@@ -146,6 +145,12 @@ def _composite_tags() -> tuple[str, ...]:
 
     names = [name for name in codelists.element_lists("3.0") if name.endswith("IDType") and not name.startswith("@")]
     return tuple(sorted(name[: -len("IDType")] + "Identifier" for name in names))
+
+
+@functools.lru_cache(maxsize=None)
+def _type_tags() -> tuple[tuple[str, str], ...]:
+    """(composite name, its type element's name) for every identifier composite."""
+    return tuple((tag, type_element(tag)) for tag in _composite_tags())
 
 
 # Where the strict schema asserts that a legacy identifier (ISBN-10, ISMN-10) comes with its

@@ -146,6 +146,23 @@ class Context:
             found = self._children[element] = children_by_name(element)
         return found
 
+    def child(self, element: etree._Element, name: str) -> etree._Element | None:
+        """The first child named `name`, from the `children` table."""
+        same = self.children(element).get(name)
+        return same[0] if same else None
+
+    def child_text(self, element: etree._Element, name: str) -> str | None:
+        """The first child's text ('' when empty), None when there is no such child."""
+        same = self.children(element).get(name)
+        return (same[0].text or "") if same else None
+
+    def children_at(self, element: etree._Element, *names: str) -> list[etree._Element]:
+        """`children_at` from the `children` tables: every element down the path of child names, in order."""
+        found = [element]
+        for name in names:
+            found = [below for parent in found for below in self.children(parent).get(name, _NONE)]
+        return found
+
     def _bind(self, root: etree._Element) -> None:
         self._index = _index_by_name(root)
         self._shared = {}

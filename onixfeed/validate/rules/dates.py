@@ -12,7 +12,7 @@ import datetime
 import re
 from lxml import etree
 
-from onixfeed.validate.rules import child, child_text
+from onixfeed.validate.rules import child, first_text
 
 # Composites whose value is a <Date> child (format: Date/@dateformat, else a DateFormat child, else the default).
 WITH_DATE_CHILD = {
@@ -67,24 +67,46 @@ def _all_dates(product: etree._Element, context) -> list[tuple[etree._Element, s
             fmt = attribute.strip() if attribute is not None else DIRECT[tag]
             found.append((element, (element.text or "").strip(), fmt))
             continue
-        date = child(element, "Date")
-        if date is not None:
-            found.append((date, (date.text or "").strip(), composite_format(element, date)))
+        children = context.children(element)
+        dates = children.get("Date")
+        if dates is not None:
+            date = dates[0]
+            found.append((date, (date.text or "").strip(), composite_format(element, date, children)))
     return found
 
 
-def composite_format(composite: etree._Element, date: etree._Element) -> str:
+def composite_format(composite: etree._Element, date: etree._Element, children: dict | None = None) -> str:
+    """A date composite's effective format: Date/@dateformat, else a DateFormat child, else the default."""
     attribute = date.get("dateformat")
     if attribute is not None:
         return attribute.strip()
-    legacy = child(composite, "DateFormat")
+    if children is None:
+        legacy = child(composite, "DateFormat")
+    else:
+        legacy = children.get("DateFormat")
+        legacy = legacy[0] if legacy else None
     if legacy is not None:
         return (legacy.text or "").strip()
     return WITH_DATE_CHILD.get(composite.tag, "00")
 
 
+# (value, format) -> shape_ok's verdict: feeds repeat the same dates product after product.
+_SHAPES: dict[tuple[str, str], bool] = {}
+_SHAPES_LIMIT = 100_000
+
+
 def shape_ok(value: str, fmt: str) -> bool:
     """True when the value has the shape of its format (and real calendar days); unknown formats pass."""
+    key = (value, fmt)
+    verdict = _SHAPES.get(key)
+    if verdict is None:
+        if len(_SHAPES) >= _SHAPES_LIMIT:
+            _SHAPES.clear()
+        verdict = _SHAPES[key] = _shape_ok(value, fmt)
+    return verdict
+
+
+def _shape_ok(value: str, fmt: str) -> bool:
     known = FORMATS.get(fmt)
     if known is None:
         return True
@@ -113,34 +135,40 @@ def range_sides(value: str, fmt: str) -> tuple[str, str] | None:
     return value[:width], value[width:]
 
 
-def day_of(composite: etree._Element) -> datetime.date | None:
+def day_of(composite: etree._Element, context) -> datetime.date | None:
     """The day a date composite gives, when its format is YYYYMMDD (00) and the value is a real day."""
-    date = child(composite, "Date")
-    if date is None or composite_format(composite, date) != "00":
+    children = context.children(composite)
+    dates = children.get("Date")
+    if dates is None:
+        return None
+    date = dates[0]
+    if composite_format(composite, date, children) != "00":
         return None
     text = (date.text or "").strip()
     return calendar_day(text) if FORMATS["00"][0].match(text) else None
 
 
-def role_date(parent: etree._Element, composite: str, role: str) -> etree._Element | None:
+def role_date(context, parent: etree._Element, composite: str, role: str) -> etree._Element | None:
     """The first `composite` child of `parent` whose `<composite>Role` is `role` (e.g. PublishingDate 01)."""
     role_tag = composite + "Role"
-    for element in parent.iterchildren(composite):
-        if (child_text(element, role_tag) or "").strip() == role:
+    for element in context.children(parent).get(composite, ()):
+        if (first_text(context.children(element), role_tag) or "").strip() == role:
             return element
     return None
 
 
-def comparable_values(first: etree._Element, second: etree._Element) -> tuple[str, str] | None:
+def comparable_values(context, first: etree._Element, second: etree._Element) -> tuple[str, str] | None:
     """Both date composites' values when they can be compared as text: same format, no time zone.
 
     EDItEUR's strict schema compares such dates as strings when formats and time zones
     agree; values with a zone are left alone here (fewer findings, never a wrong one).
     """
-    first_date, second_date = child(first, "Date"), child(second, "Date")
+    first_children, second_children = context.children(first), context.children(second)
+    first_date, second_date = first_children.get("Date"), second_children.get("Date")
     if first_date is None or second_date is None:
         return None
-    if composite_format(first, first_date) != composite_format(second, second_date):
+    first_date, second_date = first_date[0], second_date[0]
+    if composite_format(first, first_date, first_children) != composite_format(second, second_date, second_children):
         return None
     a, b = (first_date.text or "").strip(), (second_date.text or "").strip()
     if not a or not b or any(mark in a + b for mark in "+-Z"):

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from onixfeed.validate.rules import Hit, child_text
+from onixfeed.validate.rules import Hit, first_text
 
 CODE = "DT002"
 NAME = "date-role-repeated"
@@ -40,12 +40,15 @@ PARENTS = {
 
 
 def check(product, context) -> Iterator[Hit]:
+    composites = context.elements(product, *PARENTS)
+    if len(composites) < 2:
+        return  # a repeat needs two dates: most products have one or none
     seen: dict = {}
-    for composite in context.elements(product, *PARENTS):
+    for composite in composites:
         parent = composite.getparent()
         if parent is None or parent.tag not in PARENTS[composite.tag]:
             continue
-        role = (child_text(composite, composite.tag + "Role") or "").strip()
+        role = (first_text(context.children(composite), composite.tag + "Role") or "").strip()
         key = (parent, composite.tag, role)
         if key in seen:
             yield Hit(f"<{composite.tag}> role {role or '(none)'} repeats the one on line {seen[key]} "

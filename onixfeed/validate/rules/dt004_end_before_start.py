@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from onixfeed.validate.rules import Hit, child, child_text
+from onixfeed.validate.rules import Hit, first_text
 from onixfeed.validate.rules.dates import composite_format
 
 CODE = "DT004"
@@ -60,9 +60,11 @@ def _reversed(start: str, start_format: str, end: str, end_format: str) -> bool:
 
 def check(product, context) -> Iterator[Hit]:
     for restriction in context.elements(product, "SalesRestriction"):
-        start, end = child(restriction, "StartDate"), child(restriction, "EndDate")
+        children = context.children(restriction)
+        start, end = children.get("StartDate"), children.get("EndDate")
         if start is None or end is None:
             continue
+        start, end = start[0], end[0]
         start_text, end_text = (start.text or "").strip(), (end.text or "").strip()
         if _reversed(start_text, (start.get("dateformat") or "00").strip(),
                      end_text, (end.get("dateformat") or "00").strip()):
@@ -76,18 +78,20 @@ def check(product, context) -> Iterator[Hit]:
         parent = composite.getparent()
         if parent is None or ROLE_PAIRS.get(parent.tag, ("",))[0] != composite.tag:
             continue
-        role = (child_text(composite, composite.tag + "Role") or "").strip()
+        role = (first_text(context.children(composite), composite.tag + "Role") or "").strip()
         by_parent.setdefault(parent, {}).setdefault(role, composite)
     for parent, by_role in by_parent.items():
         for start_role, end_role, period in ROLE_PAIRS[parent.tag][1]:
             first, last = by_role.get(start_role), by_role.get(end_role)
             if first is None or last is None:
                 continue
-            first_date, last_date = child(first, "Date"), child(last, "Date")
+            first_children, last_children = context.children(first), context.children(last)
+            first_date, last_date = first_children.get("Date"), last_children.get("Date")
             if first_date is None or last_date is None:
                 continue
+            first_date, last_date = first_date[0], last_date[0]
             start_text, end_text = (first_date.text or "").strip(), (last_date.text or "").strip()
-            if _reversed(start_text, composite_format(first, first_date),
-                         end_text, composite_format(last, last_date)):
+            if _reversed(start_text, composite_format(first, first_date, first_children),
+                         end_text, composite_format(last, last_date, last_children)):
                 yield Hit(f"<{parent.tag}> {period} ends {end_text} (role {end_role}), before it starts "
                           f"{start_text} (role {start_role})", last)

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from onixfeed.validate.rules import Hit, child, child_text
+from onixfeed.validate.rules import Hit, first_text
 from onixfeed.validate.rules.dates import role_date
 
 CODE = "DT005"
@@ -34,19 +34,22 @@ WITHOUT_DATE = {"01": "cancelled", "03": "postponed indefinitely"}
 
 
 def check(product, context) -> Iterator[Hit]:
-    detail = child(product, "PublishingDetail")
+    detail = context.child(product, "PublishingDetail")
     if detail is not None:
-        status = child(detail, "PublishingStatus")
+        status = context.child(detail, "PublishingStatus")
         code = (status.text or "").strip() if status is not None else ""
-        date = role_date(detail, "PublishingDate", "01")
+        date = role_date(context, detail, "PublishingDate", "01")
         if code in WITHOUT_DATE and date is not None:
             yield Hit(f"PublishingStatus {code} ({WITHOUT_DATE[code]}) must not come with a publication date "
                       f"(PublishingDate role 01)", date)
         elif code == "02" and date is None:
             yield Hit("PublishingStatus 02 (forthcoming) needs a publication date (PublishingDate role 01)", status)
     for market in context.elements(product, "MarketPublishingDetail"):
-        code = (child_text(market, "MarketPublishingStatus") or "").strip()
-        date = role_date(market, "MarketDate", "01")
-        if code in WITHOUT_DATE and date is not None:
+        children = context.children(market)
+        code = (first_text(children, "MarketPublishingStatus") or "").strip()
+        if code not in WITHOUT_DATE:
+            continue  # only a cancelled or indefinitely postponed status forbids the date
+        date = role_date(context, market, "MarketDate", "01")
+        if date is not None:
             yield Hit(f"MarketPublishingStatus {code} ({WITHOUT_DATE[code]}) must not come with a market "
                       f"publication date (MarketDate role 01)", date)

@@ -24,7 +24,7 @@ from __future__ import annotations
 import datetime
 from typing import Iterator
 
-from onixfeed.validate.rules import Hit, child, child_text
+from onixfeed.validate.rules import Hit, first_text
 from onixfeed.validate.rules.dates import day_of
 
 CODE = "DT006"
@@ -34,16 +34,17 @@ FAR_AHEAD = datetime.timedelta(days=366)
 
 
 def check(product, context) -> Iterator[Hit]:
-    detail = child(product, "PublishingDetail")
+    detail = context.child(product, "PublishingDetail")
     if detail is None:
         return
-    status = (child_text(detail, "PublishingStatus") or "").strip()
+    children = context.children(detail)
+    status = (first_text(children, "PublishingStatus") or "").strip()
     if status not in ("02", "04"):
         return
-    for composite in detail.iterchildren("PublishingDate"):
-        if (child_text(composite, "PublishingDateRole") or "").strip() != "01":
+    for composite in children.get("PublishingDate", ()):
+        if (first_text(context.children(composite), "PublishingDateRole") or "").strip() != "01":
             continue
-        day = day_of(composite)
+        day = day_of(composite, context)
         if day is None:
             return
         if status == "02" and day < context.today:

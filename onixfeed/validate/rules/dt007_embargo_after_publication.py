@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from onixfeed.validate.rules import Hit, child
+from onixfeed.validate.rules import Hit
 from onixfeed.validate.rules.dates import comparable_values, role_date
 
 CODE = "DT007"
@@ -30,12 +30,15 @@ NAME = "embargo-after-publication"
 
 
 def check(product, context) -> Iterator[Hit]:
-    detail = child(product, "PublishingDetail")
+    detail = context.child(product, "PublishingDetail")
     if detail is None:
         return
-    published, embargo = role_date(detail, "PublishingDate", "01"), role_date(detail, "PublishingDate", "02")
-    if published is None or embargo is None:
+    embargo = role_date(context, detail, "PublishingDate", "02")
+    if embargo is None:
+        return  # few products have an embargo: look for it first
+    published = role_date(context, detail, "PublishingDate", "01")
+    if published is None:
         return
-    values = comparable_values(published, embargo)
+    values = comparable_values(context, published, embargo)
     if values is not None and values[1] > values[0]:
         yield Hit(f"sales embargo date {values[1]} is after the publication date {values[0]}", embargo)

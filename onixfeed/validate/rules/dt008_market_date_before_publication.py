@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from onixfeed.validate.rules import Hit, child, children_at
+from onixfeed.validate.rules import Hit
 from onixfeed.validate.rules.dates import comparable_values, role_date
 
 CODE = "DT008"
@@ -30,16 +30,19 @@ NAME = "market-date-before-publication"
 
 
 def check(product, context) -> Iterator[Hit]:
-    detail = child(product, "PublishingDetail")
+    markets = context.children_at(product, "ProductSupply", "MarketPublishingDetail")
+    if not markets:
+        return
+    detail = context.child(product, "PublishingDetail")
     if detail is None:
         return
-    published = role_date(detail, "PublishingDate", "01")
+    published = role_date(context, detail, "PublishingDate", "01")
     if published is None:
         return
-    for market in children_at(product, "ProductSupply", "MarketPublishingDetail"):
-        market_date = role_date(market, "MarketDate", "01")
+    for market in markets:
+        market_date = role_date(context, market, "MarketDate", "01")
         if market_date is None:
             continue
-        values = comparable_values(published, market_date)
+        values = comparable_values(context, published, market_date)
         if values is not None and values[1] < values[0]:
             yield Hit(f"market publication date {values[1]} is before the publication date {values[0]}", market_date)

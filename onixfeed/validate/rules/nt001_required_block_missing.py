@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from onixfeed.validate.rules import Hit, child
+from onixfeed.validate.rules import Hit
 
 CODE = "NT001"
 NAME = "required-block-missing"
@@ -31,12 +31,14 @@ BLOCKS = (("DescriptiveDetail", "block 1"), ("PublishingDetail", "block 4"))
 
 
 def check(product, context) -> Iterator[Hit]:
-    notification = child(product, "NotificationType")
+    children = context.children(product)
+    notification = children.get("NotificationType")
+    notification = notification[0] if notification else None
     kind = (notification.text or "").strip() if notification is not None else ""
     if kind in EXEMPT:
         return
     for tag, block in BLOCKS:
-        if child(product, tag) is None:
+        if tag not in children:
             shown = kind or "missing"
             yield Hit(f"<{tag}> ({block}) is required in a complete record (NotificationType {shown}); "
                       f"only block updates (04) and deletions (05) omit it", notification if notification is not None else product)

@@ -21,9 +21,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from lxml import etree
-
-from onixfeed.validate.rules import Hit, child_text
+from onixfeed.validate.rules import Hit, first_text
 
 CODE = "NT002"
 NAME = "empty-block"
@@ -33,8 +31,14 @@ BLOCK_UPDATES = frozenset({"04", "88"})
 
 
 def check(product, context) -> Iterator[Hit]:
-    if (child_text(product, "NotificationType") or "").strip() in BLOCK_UPDATES:
+    children = context.children(product)
+    if (first_text(children, "NotificationType") or "").strip() in BLOCK_UPDATES:
         return
-    for block in product.iterchildren(*BLOCKS):
-        if next(block.iterchildren(etree.Element), None) is None:
+    present = [children[block] for block in BLOCKS if block in children]
+    if not present:
+        return
+    blocks = present[0] if len(present) == 1 else product.iterchildren(*BLOCKS)  # document order
+    for block in blocks:
+        # an element child, not a comment: most blocks start with one, so this stops at once
+        if not any(isinstance(below.tag, str) for below in block):
             yield Hit(f"<{block.tag}> is empty; an empty block is only meaningful in a block update (04)", block)

@@ -19,17 +19,18 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from onixfeed.validate.rules import Hit, child, child_text
+from onixfeed.validate.rules import Hit, first_text
 
 CODE = "NT003"
 NAME = "deletion-text-not-deletion"
 
 
 def check(product, context) -> Iterator[Hit]:
-    text = child(product, "DeletionText")
+    children = context.children(product)
+    text = children.get("DeletionText")
     if text is None:
         return
-    kind = (child_text(product, "NotificationType") or "").strip()
+    kind = (first_text(children, "NotificationType") or "").strip()
     if kind != "05":
         yield Hit(f"<DeletionText> is only for deletions (NotificationType 05), this product is {kind or 'untyped'}",
-                  text)
+                  text[0])

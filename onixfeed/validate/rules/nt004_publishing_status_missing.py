@@ -21,21 +21,23 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from onixfeed.validate.rules import Hit, child, child_text, children_at
+from onixfeed.validate.rules import Hit, first_text
 
 CODE = "NT004"
 NAME = "publishing-status-missing"
 
 
 def check(product, context) -> Iterator[Hit]:
-    detail = child(product, "PublishingDetail")
-    supplies = list(product.iterchildren("ProductSupply"))
-    if (detail is None or not supplies) and (child_text(product, "NotificationType") or "").strip() == "04":
+    children = context.children(product)
+    detail = children.get("PublishingDetail")
+    detail = detail[0] if detail else None
+    supplies = children.get("ProductSupply", ())
+    if (detail is None or not supplies) and (first_text(children, "NotificationType") or "").strip() == "04":
         return
-    if detail is not None and child(detail, "PublishingStatus") is not None:
+    if detail is not None and "PublishingStatus" in context.children(detail):
         return
     for supply in supplies:
-        if not children_at(supply, "MarketPublishingDetail", "MarketPublishingStatus"):
+        if not context.children_at(supply, "MarketPublishingDetail", "MarketPublishingStatus"):
             where = detail if detail is not None else supply
             yield Hit("no <PublishingStatus> in <PublishingDetail>, and a <ProductSupply> has no "
                       "<MarketPublishingStatus>", where)

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from onixfeed.validate.rules import Hit, child, child_text
+from onixfeed.validate.rules import Hit, first_text
 
 CODE = "PD001"
 NAME = "digital-product-with-measures"
@@ -31,9 +31,10 @@ DIGITAL_FORMS = frozenset({"AJ", "AN", "AO", "EA", "EB", "EC", "ED"})
 
 def check(product, context) -> Iterator[Hit]:
     for detail in context.elements(product, "DescriptiveDetail", "ProductPart"):
-        form = (child_text(detail, "ProductForm") or "").strip()
+        children = context.children(detail)
+        form = (first_text(children, "ProductForm") or "").strip()
         if form in DIGITAL_FORMS:
-            measure = child(detail, "Measure")
+            measure = children.get("Measure")
             if measure is not None:
                 yield Hit(f"<Measure> on a digital product (ProductForm {form}): only physical products have "
-                          f"measurements", measure)
+                          f"measurements", measure[0])

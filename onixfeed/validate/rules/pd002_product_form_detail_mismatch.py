@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from onixfeed.validate.rules import Hit, child_text
+from onixfeed.validate.rules import Hit, first_text
 
 CODE = "PD002"
 NAME = "product-form-detail-mismatch"
@@ -59,8 +59,12 @@ CONSTRAINED = frozenset().union(*(codes for codes, _, _ in GROUPS))
 
 def check(product, context) -> Iterator[Hit]:
     for detail in context.elements(product, "DescriptiveDetail", "ProductPart"):
-        form = (child_text(detail, "ProductForm") or "").strip()
-        for element in detail.iterchildren("ProductFormDetail"):
+        children = context.children(detail)
+        details = children.get("ProductFormDetail")
+        if details is None:
+            continue
+        form = (first_text(children, "ProductForm") or "").strip()
+        for element in details:
             code = (element.text or "").strip()
             if code not in CONSTRAINED:
                 continue

@@ -26,8 +26,11 @@ NAME = "product-form-detail-repeated"
 
 def check(product, context) -> Iterator[Hit]:
     for detail in context.elements(product, "DescriptiveDetail", "ProductPart", "RelatedProduct"):
+        details = context.children(detail).get("ProductFormDetail")
+        if details is None or len(details) < 2:
+            continue  # a repeat needs two
         seen: set[str] = set()
-        for element in detail.iterchildren("ProductFormDetail"):
+        for element in details:
             code = (element.text or "").strip()
             if code in seen:
                 yield Hit(f"ProductFormDetail {code} is given twice in <{detail.tag}>", element)

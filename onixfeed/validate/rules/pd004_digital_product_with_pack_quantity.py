@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from onixfeed.validate.rules import Hit, children_at
+from onixfeed.validate.rules import Hit
 
 CODE = "PD004"
 NAME = "digital-product-with-pack-quantity"
@@ -30,9 +30,9 @@ DIGITAL = re.compile(r"AJ|AN|AO|E.|LC")
 
 
 def check(product, context) -> Iterator[Hit]:
-    forms = children_at(product, "DescriptiveDetail", "ProductForm")
+    forms = context.children_at(product, "DescriptiveDetail", "ProductForm")
     form = (forms[0].text or "").strip() if forms else ""
     if not DIGITAL.search(form):
         return
-    for quantity in children_at(product, "ProductSupply", "SupplyDetail", "PackQuantity"):
+    for quantity in context.children_at(product, "ProductSupply", "SupplyDetail", "PackQuantity"):
         yield Hit(f"<PackQuantity> on a digital product (ProductForm {form})", quantity)

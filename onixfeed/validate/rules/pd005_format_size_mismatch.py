@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from onixfeed.validate.rules import Hit, child_text
+from onixfeed.validate.rules import Hit, first_text
 
 CODE = "PD005"
 NAME = "format-size-mismatch"
@@ -55,18 +55,20 @@ def check(product, context) -> Iterator[Hit]:
     if not any((element.text or "").strip() in SIZES for element in context.elements(product, "ProductFormDetail")):
         return  # no standard size named: most products
     for detail in context.elements(product, "DescriptiveDetail"):
+        children = context.children(detail)
         formats = [SIZES[code] for code in
-                   {(element.text or "").strip() for element in detail.iterchildren("ProductFormDetail")}
+                   {(element.text or "").strip() for element in children.get("ProductFormDetail", ())}
                    if code in SIZES]
         if not formats:
             continue
-        for measure in detail.iterchildren("Measure"):
-            key = ((child_text(measure, "MeasureType") or "").strip(), (child_text(measure, "MeasureUnitCode") or "").strip())
+        for measure in children.get("Measure", ()):
+            parts = context.children(measure)
+            key = ((first_text(parts, "MeasureType") or "").strip(), (first_text(parts, "MeasureUnitCode") or "").strip())
             for name, sizes in formats:
                 if key not in sizes:
                     continue
                 expected, tolerance = sizes[key]
-                text = child_text(measure, "Measurement") or ""
+                text = first_text(parts, "Measurement") or ""
                 value = float(text) if _NUMBER.match(text) else None
                 if value is None or abs(value - expected) > tolerance:
                     yield Hit(f"{name} {_DIMENSION[key[0]]} should be {expected} {key[1]} (within {tolerance}), "

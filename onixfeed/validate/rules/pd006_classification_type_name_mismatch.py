@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from onixfeed.validate.rules import Hit, child, child_text
+from onixfeed.validate.rules import Hit, first_text
 
 CODE = "PD006"
 NAME = "classification-type-name-mismatch"
@@ -30,8 +30,9 @@ PROPRIETARY = "07"  # code list 9: sender's own scheme
 
 def check(product, context) -> Iterator[Hit]:
     for classification in context.elements(product, "ProductClassification"):
-        kind = (child_text(classification, "ProductClassificationType") or "").strip()
-        named = child(classification, "ProductClassificationTypeName") is not None
+        children = context.children(classification)
+        kind = (first_text(children, "ProductClassificationType") or "").strip()
+        named = "ProductClassificationTypeName" in children
         if kind == PROPRIETARY and not named:
             yield Hit("<ProductClassification> of the sender's own scheme (type 07) has no "
                       "<ProductClassificationTypeName>", classification)

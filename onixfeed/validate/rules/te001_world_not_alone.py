@@ -22,26 +22,24 @@ from __future__ import annotations
 from typing import Iterator
 
 from onixfeed.validate.rules import Hit
-from onixfeed.validate.rules.territories import WORLD, codes, territories
+from onixfeed.validate.rules.territories import WORLD, territory_views
 
 CODE = "TE001"
 NAME = "world-not-alone"
 
 
 def check(product, context) -> Iterator[Hit]:
-    for territory in territories(product, context):
-        included = next(territory.iterchildren("RegionsIncluded"), None)
-        regions = codes(included)
-        if WORLD in regions:
-            others = [code for code in regions if code != WORLD]
+    for view in territory_views(product, context).values():
+        if view.world:
+            others = [code for code in view.regions if code != WORLD]
             if others:
-                yield Hit(f"<RegionsIncluded> holds WORLD beside {' '.join(others)}: WORLD stands alone", included)
-            if next(territory.iterchildren("CountriesIncluded"), None) is not None:
+                yield Hit(f"<RegionsIncluded> holds WORLD beside {' '.join(others)}: WORLD stands alone",
+                          view.regions_in)
+            if view.countries_in is not None:
                 yield Hit("<RegionsIncluded> WORLD with <CountriesIncluded>: use <CountriesExcluded> for exceptions",
-                          included)
-        excluded = next(territory.iterchildren("RegionsExcluded"), None)
-        if WORLD in codes(excluded):
-            yield Hit("<RegionsExcluded> holds WORLD: nothing would be left", excluded)
+                          view.regions_in)
+        if WORLD in view.regions_excluded:
+            yield Hit("<RegionsExcluded> holds WORLD: nothing would be left", view.regions_out)
     for region in context.elements(product, "RegionCode"):
         if (region.text or "").strip() == WORLD:
             yield Hit("<RegionCode> is WORLD: a region code names a part of a country", region)

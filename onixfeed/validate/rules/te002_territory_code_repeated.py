@@ -30,9 +30,12 @@ LISTS = ("CountriesIncluded", "CountriesExcluded", "RegionsIncluded", "RegionsEx
 
 def check(product, context) -> Iterator[Hit]:
     for element in context.elements(product, *LISTS):
+        listed = (element.text or "").split()
+        if len(set(listed)) == len(listed):
+            continue  # no code twice: the usual case
         seen: set[str] = set()
         repeated: list[str] = []
-        for code in (element.text or "").split():
+        for code in listed:
             if code in seen and code not in repeated:
                 repeated.append(code)
             seen.add(code)

@@ -20,18 +20,15 @@ from __future__ import annotations
 from typing import Iterator
 
 from onixfeed.validate.rules import Hit
-from onixfeed.validate.rules.territories import is_world, territories
+from onixfeed.validate.rules.territories import territory_views
 
 CODE = "TE003"
 NAME = "exclusions-without-world"
 
 
 def check(product, context) -> Iterator[Hit]:
-    for territory in territories(product, context):
-        # iterchildren: a child by name, twice as fast as find() on every Territory
-        excluded = next(territory.iterchildren("CountriesExcluded"), None)
-        if excluded is None:
-            excluded = next(territory.iterchildren("RegionsExcluded"), None)
-        if excluded is None or next(territory.iterchildren("CountriesIncluded"), None) is not None or is_world(territory):
+    for view in territory_views(product, context).values():
+        excluded = view.countries_out if view.countries_out is not None else view.regions_out
+        if excluded is None or view.countries_in is not None or view.world:
             continue
         yield Hit(f"<{excluded.tag}> without <RegionsIncluded> WORLD: exclusions subtract from WORLD", excluded)

@@ -25,8 +25,8 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from onixfeed.validate.rules import Hit, child, children_at
-from onixfeed.validate.rules.territories import WORLD, codes, is_world, sales_rights
+from onixfeed.validate.rules import Hit
+from onixfeed.validate.rules.territories import WORLD, sales_rights, territory_views, view_of
 
 CODE = "TE004"
 NAME = "sales-rights-conflict"
@@ -36,24 +36,33 @@ def check(product, context) -> Iterator[Hit]:
     rights = sales_rights(product, context)
     if len(rights) < 2:
         return
+    views = territory_views(product, context)
+    held = [[view_of(views, territory) for territory in context.children(composite).get("Territory", ())]
+            for composite in rights]
     for name, noun in (("CountriesIncluded", "country"), ("RegionsIncluded", "region")):
         seen: set[str] = set()
-        for composite in rights:
-            element = next(iter(children_at(composite, "Territory", name)), None)
-            twice = [code for code in codes(element) if code in seen and code != WORLD]
+        for territories in held:
+            # the first such list among the composite's Territory children
+            element, listed = None, []
+            for view in territories:
+                found = view.countries_in if name == "CountriesIncluded" else view.regions_in
+                if found is not None:
+                    element, listed = found, view.included if name == "CountriesIncluded" else view.regions
+                    break
+            twice = [code for code in listed if code in seen and code != WORLD]
             if twice:
                 yield Hit(f"{noun} {' '.join(twice)} already included by another <SalesRights>", element)
-            seen.update(codes(element))
-    worlds = [child(composite, "Territory") for composite in rights if is_world(child(composite, "Territory"))]
+            seen.update(listed)
+    firsts = [territories[0] if territories else None for territories in held]
+    worlds = [view for view in firsts if view is not None and view.world]
     if not worlds:
         return
-    excluded_countries = {code for world in worlds for code in codes(world, "CountriesExcluded")}
-    excluded_regions = {code for world in worlds for code in codes(world, "RegionsExcluded")}
-    for composite in rights:
-        territory = child(composite, "Territory")
-        if territory is None or is_world(territory):
+    excluded_countries = {code for world in worlds for code in world.excluded}
+    excluded_regions = {code for world in worlds for code in world.regions_excluded}
+    for view in firsts:
+        if view is None or view.world:
             continue
-        missing = [code for code in codes(territory, "CountriesIncluded") if code not in excluded_countries]
-        missing += [code for code in codes(territory, "RegionsIncluded") if code not in excluded_regions]
+        missing = [code for code in view.included if code not in excluded_countries]
+        missing += [code for code in view.regions if code not in excluded_regions]
         if missing:
-            yield Hit(f"{' '.join(missing)} included here but not excluded from the WORLD <SalesRights>", territory)
+            yield Hit(f"{' '.join(missing)} included here but not excluded from the WORLD <SalesRights>", view.element)

@@ -23,26 +23,30 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from onixfeed.validate.rules import Hit, child, children_at
-from onixfeed.validate.rules.territories import codes, for_sale, is_world, sales_rights
+from onixfeed.validate.rules import Hit
+from onixfeed.validate.rules.territories import codes, for_sale, sales_rights, territory_views, view_of
 
 CODE = "TE005"
 NAME = "market-outside-sales-rights"
 
 
 def check(product, context) -> Iterator[Hit]:
-    selling_rights = [composite for composite in sales_rights(product, context) if for_sale(composite)]
+    selling_rights = [composite for composite in sales_rights(product, context) if for_sale(composite, context)]
     if not selling_rights:
         return
-    selling = [territory for territory in (child(composite, "Territory") for composite in selling_rights)
-               if territory is not None]
+    markets = context.children_at(product, "ProductSupply", "Market", "Territory", "CountriesIncluded")
+    if not markets:
+        return
+    views = territory_views(product, context)
+    selling = [view_of(views, territory) for territory in
+               (context.child(composite, "Territory") for composite in selling_rights) if territory is not None]
     covered: set[str] = set()
     world_exclusions: list[set[str]] = []
-    for territory in selling:
-        covered.update(codes(territory, "CountriesIncluded"))
-        if is_world(territory):
-            world_exclusions.append(set(codes(territory, "CountriesExcluded")))
-    for market in children_at(product, "ProductSupply", "Market", "Territory", "CountriesIncluded"):
+    for view in selling:
+        covered.update(view.included)
+        if view.world:
+            world_exclusions.append(set(view.excluded))
+    for market in markets:
         outside = [code for code in codes(market) if code not in covered
                    and not any(code not in excluded for excluded in world_exclusions)]
         if outside:

@@ -23,8 +23,8 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from onixfeed.validate.rules import Hit, child, child_text
-from onixfeed.validate.rules.territories import codes, territories
+from onixfeed.validate.rules import Hit, first_text
+from onixfeed.validate.rules.territories import territory_views
 
 CODE = "TE006"
 NAME = "region-outside-country"
@@ -41,24 +41,28 @@ PAIRS = {
 def check(product, context) -> Iterator[Hit]:
     for composite in context.elements(product, *PAIRS):
         country_name, region_name = PAIRS[composite.tag]
-        region_element = child(composite, region_name)
+        children = context.children(composite)
+        region_element = children.get(region_name)
         if region_element is None:
             continue
-        country = (child_text(composite, country_name) or "").strip()
+        region_element = region_element[0]
+        country = (first_text(children, country_name) or "").strip()
         region = (region_element.text or "").strip()
         if country and region and not region.startswith(country):
             yield Hit(f"<{region_name}> {region} is not within <{country_name}> {country}", region_element)
-    for territory in territories(product, context):
-        included = codes(territory, "CountriesIncluded")
-        excluded = codes(territory, "CountriesExcluded")
-        regions_out = next(territory.iterchildren("RegionsExcluded"), None)
-        for region in codes(regions_out):
+    for view in territory_views(product, context).values():
+        included = view.included
+        if not view.regions_excluded and not (included and view.regions):
+            continue  # no region to place: the usual case
+        excluded = view.excluded
+        regions_out = view.regions_out
+        for region in view.regions_excluded:
             if included and region[:2] not in included:
                 yield Hit(f"<RegionsExcluded> {region} is not within <CountriesIncluded> {' '.join(included)}",
                           regions_out)
             if region[:2] in excluded:
                 yield Hit(f"<RegionsExcluded> {region} lies within excluded country {region[:2]}", regions_out)
-        regions_in = next(territory.iterchildren("RegionsIncluded"), None)
-        for region in codes(regions_in):
+        regions_in = view.regions_in
+        for region in view.regions:
             if included and region[:2] in included:
                 yield Hit(f"<RegionsIncluded> {region} lies within included country {region[:2]}", regions_in)

@@ -22,32 +22,33 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from onixfeed.validate.rules import Hit, child
-from onixfeed.validate.rules.territories import codes, is_world
+from onixfeed.validate.rules import Hit
+from onixfeed.validate.rules.territories import territory_views, view_of
 
 CODE = "TE007"
 NAME = "row-sales-rights-type"
 
 
 def check(product, context) -> Iterator[Hit]:
-    detail = child(product, "PublishingDetail")
+    detail = context.child(product, "PublishingDetail")
     if detail is None:
         return
-    rights = list(detail.iterchildren("SalesRights"))
+    children = context.children(detail)
+    rights = children.get("SalesRights")
     if not rights:
         return
-    row = child(detail, "ROWSalesRightsType")
-    territories = [child(composite, "Territory") for composite in rights]
-    territories = [territory for territory in territories if territory is not None]
-    worlds = [territory for territory in territories if is_world(territory)]
+    row = children.get("ROWSalesRightsType")
+    row = row[0] if row else None
+    views = territory_views(product, context)
+    territories = [context.child(composite, "Territory") for composite in rights]
+    territories = [view_of(views, territory) for territory in territories if territory is not None]
+    worlds = [view for view in territories if view.world]
     if not worlds:
         if row is None:
             yield Hit("<SalesRights> name no WORLD territory: <ROWSalesRightsType> is required for the rest of "
                       "the world", detail)
         return
-    exclusions = [territory for territory in worlds
-                  if child(territory, "CountriesExcluded") is not None
-                  or child(territory, "RegionsExcluded") is not None]
+    exclusions = [view for view in worlds if view.countries_out is not None or view.regions_out is not None]
     if not exclusions:
         if row is not None:
             yield Hit("<ROWSalesRightsType> with a WORLD <SalesRights> that excludes nothing: there is no rest of "
@@ -55,12 +56,10 @@ def check(product, context) -> Iterator[Hit]:
         return
     if row is not None:
         return
-    included_countries = {code for territory in territories for code in codes(territory, "CountriesIncluded")}
-    included_regions = {code for territory in territories for code in codes(territory, "RegionsIncluded")}
-    uncovered = [code for territory in exclusions for code in codes(territory, "CountriesExcluded")
-                 if code not in included_countries]
-    uncovered += [code for territory in exclusions for code in codes(territory, "RegionsExcluded")
-                  if code not in included_regions]
+    included_countries = {code for view in territories for code in view.included}
+    included_regions = {code for view in territories for code in view.regions}
+    uncovered = [code for view in exclusions for code in view.excluded if code not in included_countries]
+    uncovered += [code for view in exclusions for code in view.regions_excluded if code not in included_regions]
     if uncovered:
         yield Hit(f"WORLD <SalesRights> excludes {' '.join(uncovered)} which no other <SalesRights> covers: "
                   f"<ROWSalesRightsType> is required", detail)

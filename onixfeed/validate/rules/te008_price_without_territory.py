@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from onixfeed.validate.rules import Hit, child, child_text, children_at
+from onixfeed.validate.rules import Hit
 from onixfeed.validate.rules.territories import FOR_SALE, for_sale, sales_rights
 
 CODE = "TE008"
@@ -30,21 +30,21 @@ NAME = "price-without-territory"
 
 
 def check(product, context) -> Iterator[Hit]:
-    supplies = list(product.iterchildren("ProductSupply"))
-    unplaced = [(supply, price) for supply in supplies for price in children_at(supply, "SupplyDetail", "Price")
-                if child(price, "Territory") is None]
+    supplies = context.children(product).get("ProductSupply", ())
+    unplaced = [(supply, price) for supply in supplies for price in context.children_at(supply, "SupplyDetail", "Price")
+                if "Territory" not in context.children(price)]
     if not unplaced:
         return
-    if all(children_at(supply, "Market", "Territory") for supply, _ in unplaced):
+    if all(context.children_at(supply, "Market", "Territory") for supply, _ in unplaced):
         return
-    if any(for_sale(composite) for composite in sales_rights(product, context)):
+    if any(for_sale(composite, context) for composite in sales_rights(product, context)):
         return
-    detail = child(product, "PublishingDetail")
-    if detail is not None and (child_text(detail, "ROWSalesRightsType") or "").strip() in FOR_SALE:
+    detail = context.child(product, "PublishingDetail")
+    if detail is not None and (context.child_text(detail, "ROWSalesRightsType") or "").strip() in FOR_SALE:
         return
-    if detail is None and (child_text(product, "NotificationType") or "").strip() == "04":
+    if detail is None and (context.child_text(product, "NotificationType") or "").strip() == "04":
         return
     for supply, price in unplaced:
-        if not children_at(supply, "Market", "Territory"):
+        if not context.children_at(supply, "Market", "Territory"):
             yield Hit("<Price> has no <Territory>, its <ProductSupply> no <Market> territory and the product no "
                       "for-sale <SalesRights>: where is the price valid?", price)

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import NamedTuple, Sequence
 
 from lxml import etree
-
-from onixfeed.validate.rules import children_at
 
 WORLD = "WORLD"
 FOR_SALE = frozenset({"01", "02"})  # list 46: for sale with exclusive / non-exclusive rights
@@ -33,15 +31,74 @@ def is_world(territory: etree._Element | None) -> bool:
     return territory is not None and WORLD in codes(territory, "RegionsIncluded")
 
 
+class TerritoryView(NamedTuple):
+    """One Territory read once: the first of each of its lists, and their codes."""
+
+    element: etree._Element
+    countries_in: etree._Element | None
+    regions_in: etree._Element | None
+    countries_out: etree._Element | None
+    regions_out: etree._Element | None
+    included: list[str]  # codes of countries_in
+    regions: list[str]  # codes of regions_in
+    excluded: list[str]  # codes of countries_out
+    regions_excluded: list[str]  # codes of regions_out
+    world: bool  # RegionsIncluded holds WORLD (is_world)
+
+
+def territory_views(product: etree._Element, context) -> dict[etree._Element, TerritoryView]:
+    """Every Territory of the product (document order) and its view, read once for all the territory rules."""
+    return context.shared(product, _territory_views)
+
+
+def _territory_views(product: etree._Element, context) -> dict[etree._Element, TerritoryView]:
+    return {territory: read_territory(territory) for territory in context.elements(product, "Territory")}
+
+
+def view_of(views: dict[etree._Element, TerritoryView], territory: etree._Element) -> TerritoryView:
+    """A Territory's view (read now if it lies outside the product the views were made for)."""
+    view = views.get(territory)
+    return view if view is not None else read_territory(territory)
+
+
+def read_territory(territory: etree._Element) -> TerritoryView:
+    countries_in = regions_in = countries_out = regions_out = None
+    for below in territory:  # one pass over the few children, not four iterchildren() calls
+        tag = below.tag
+        if tag == "CountriesIncluded":
+            if countries_in is None:
+                countries_in = below
+        elif tag == "RegionsIncluded":
+            if regions_in is None:
+                regions_in = below
+        elif tag == "CountriesExcluded":
+            if countries_out is None:
+                countries_out = below
+        elif tag == "RegionsExcluded":
+            if regions_out is None:
+                regions_out = below
+    regions = codes(regions_in)
+    return TerritoryView(territory, countries_in, regions_in, countries_out, regions_out, codes(countries_in),
+                         regions, codes(countries_out), codes(regions_out), WORLD in regions)
+
+
+def first_territory(context, composite: etree._Element) -> etree._Element | None:
+    """A composite's first Territory child (SalesRights, Market, Price)."""
+    return context.child(composite, "Territory")
+
+
 def sales_rights(product: etree._Element, context) -> list[etree._Element]:
     """The product's SalesRights composites, found once per product for the territory rules."""
     return context.shared(product, _sales_rights)
 
 
 def _sales_rights(product: etree._Element, context) -> list[etree._Element]:
-    return children_at(product, "PublishingDetail", "SalesRights")
+    return context.children_at(product, "PublishingDetail", "SalesRights")
 
 
-def for_sale(rights: etree._Element) -> bool:
-    kind = next(rights.iterchildren("SalesRightsType"), None)
-    return kind is not None and (kind.text or "").strip() in FOR_SALE
+def for_sale(rights: etree._Element, context=None) -> bool:
+    """True when the SalesRights' type (its first SalesRightsType) is for sale (list 46: 01 or 02)."""
+    if context is None:
+        kind = next(rights.iterchildren("SalesRightsType"), None)
+        return kind is not None and (kind.text or "").strip() in FOR_SALE
+    return (context.child_text(rights, "SalesRightsType") or "").strip() in FOR_SALE

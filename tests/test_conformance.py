@@ -223,8 +223,8 @@ def header_damage(rng, root):
 
 
 def root_damage(rng, root):
-    choice = rng.randrange(4)
     products = _products(root)
+    choice = rng.randrange(4) if products else 1  # an earlier mutation may have taken every product
     namespace = onix.namespace_of(root.tag)
     if choice == 0:
         rng.choice(products).addnext(etree.Element(f"{{{namespace}}}Bogus" if namespace else "Bogus"))

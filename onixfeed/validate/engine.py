@@ -66,9 +66,9 @@ class FileResult:
         return not any(finding.severity is Severity.ERROR for finding in self.findings)
 
 
-BATCH_BYTES = 1 << 21  # about 2 MB: large enough to amortise a task, small enough to spread
+BATCH_BYTES = 1 << 20  # about 1 MB: large enough to amortise a task, small enough to keep trees small
 BATCH_LINES = 40_000  # keep a batch document's lines well below libxml2's 65,535 line limit
-IN_FLIGHT_PER_JOB = 3  # batches queued per worker: keeps workers busy, memory flat
+IN_FLIGHT_PER_JOB = 2  # batches queued per worker: keeps workers busy, memory flat
 XS = "{http://www.w3.org/2001/XMLSchema}"
 MAX_SOURCELINE = 65_535  # lxml keeps an element's line in 16 bits
 
@@ -812,11 +812,19 @@ class _Runner:
             for batch in self.unread:
                 yield batch, validate_batch(self.plan, batch, self.validate)
             return
+        # This process is one of the `jobs`: it validates a batch itself whenever the
+        # workers have enough queued, which saves a process's memory and a batch's trip
+        # through a pipe.
         context = multiprocessing.get_context("fork")
-        self.pool = context.Pool(self.jobs, initializer=_start_worker, initargs=(self.plan,))
+        self.pool = context.Pool(self.jobs - 1, initializer=_start_worker, initargs=(self.plan,))
+        queue_limit = (self.jobs - 1) * IN_FLIGHT_PER_JOB
         for batch in self.unread:
-            self.pending.append((batch, self.pool.apply_async(_validate_in_worker, (batch, self.validate))))
-            while len(self.pending) >= self.jobs * IN_FLIGHT_PER_JOB:
+            queued = sum(1 for _, waiting in self.pending if not waiting.ready())
+            if queued < queue_limit:
+                self.pending.append((batch, self.pool.apply_async(_validate_in_worker, (batch, self.validate))))
+            else:
+                self.pending.append((batch, _Done(validate_batch(self.plan, batch, self.validate))))
+            while self.pending and (self.pending[0][1].ready() or len(self.pending) > 2 * queue_limit):
                 batch_done, waiting = self.pending.popleft()
                 yield batch_done, waiting.get()
         while self.pending:
@@ -834,6 +842,19 @@ class _Runner:
             self.pool.terminate()
             self.pool.join()
             self.pool = None
+
+
+class _Done:
+    """A batch validated in this process, queued beside the workers' results."""
+
+    def __init__(self, outcome: Outcome):
+        self.outcome = outcome
+
+    def ready(self) -> bool:
+        return True
+
+    def get(self) -> Outcome:
+        return self.outcome
 
 
 def _prepend(first: Batch, second: Batch, rest: Iterator[Batch]) -> Iterator[Batch]:

@@ -143,6 +143,7 @@ def load_screening_schema(release: str, tags: str = "reference") -> etree.XMLSch
         folder = _rewritten_folder(files.main)
         if folder is None:
             return _compile_in_memory(files.main)
-        return etree.XMLSchema(etree.parse(str(folder / files.main.name), _plain_parser()))
+        # from the file, not a parsed tree: lxml would keep the tree (5 MB) for the schema's life
+        return etree.XMLSchema(file=str(folder / files.main.name))
     except (OSError, etree.XMLSchemaParseError, etree.XMLSyntaxError):
         return None

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from typing import BinaryIO, Callable, Iterator
 
-BLOCK_SIZE = 1 << 22
+BLOCK_SIZE = 1 << 20
 MAX_PROLOG_TRIES = 64  # Product start tags tried as the first top-level one before giving up
 _PRODUCT_START = re.compile(rb"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>|<(Product|product)[\s/>]", re.S)
 _DELIMITERS = b" \t\r\n/>"

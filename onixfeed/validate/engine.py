@@ -32,6 +32,7 @@ from onixfeed import onix, schemas
 from onixfeed.findings import Finding, Severity
 from onixfeed.validate import messages, screening
 from onixfeed.validate.checks import Checks, Key, MessageInfo
+from onixfeed.validate.first_seen import FirstSeen
 from onixfeed.validate.split import Batch, ProductSplitter, ascii_compatible
 
 # ---------------------------------------------------------------------------------------
@@ -707,7 +708,7 @@ def iter_stream(
     else:
         batches = splitter.batches(prolog.product_tag)
     runner = _Runner(plan, jobs)
-    seen: dict[tuple[str, str], int] = {}
+    seen = {rule.name: FirstSeen() for rule in plan.unique}
     keys: list[Key] = []
     products = 0
     validate = True
@@ -728,10 +729,8 @@ def iter_stream(
             if validate:
                 found.extend(_renumbered(finding, products) for finding in outcome.schema)
                 for rule_name, line, key, number in outcome.unique:
-                    first = seen.get((rule_name, key))
-                    if first is None:
-                        seen[(rule_name, key)] = line
-                    else:
+                    first = seen[rule_name].first(key, line)
+                    if first is not None:
                         rule = next(r for r in plan.unique if r.name == rule_name)
                         found.append(_unique_finding(plan, rule, line, key, number + products, first))
                 if outcome.stop_schema:

@@ -385,7 +385,7 @@ class RuleChecks:
         if message.release not in RELEASES:
             return [], []
         context = self._context(message)
-        record = (child_text(product, "RecordReference") or "").strip() or None
+        record = (context.child_text(product, "RecordReference") or "").strip() or None
         findings: list[Finding] = []
         keys: list[Key] = []
         for rule, severity in self._active("product"):

@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from onixfeed.validate.rules import Hit, child
+from onixfeed.validate.rules import Hit
 
 CODE = "BP002"
 NAME = "record-reference-is-isbn"
@@ -31,7 +31,7 @@ BARE_ISBN = re.compile(r"(?:97[89][0-9]{10}|[0-9]{9}[0-9Xx])\Z")
 
 
 def check(product, context) -> Iterator[Hit]:
-    reference = child(product, "RecordReference")
+    reference = context.child(product, "RecordReference")
     if reference is None:
         return
     value = (reference.text or "").strip()

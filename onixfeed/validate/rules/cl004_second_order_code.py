@@ -25,7 +25,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from onixfeed import codelists
-from onixfeed.validate.rules import Hit, child_text
+from onixfeed.validate.rules import Hit, first_text
 from onixfeed.validate.rules.codes import SECOND_ORDER_PAIRS, second_order
 
 CODE = "CL004"
@@ -35,15 +35,19 @@ NAME = "second-order-code"
 def check(product, context) -> Iterator[Hit]:
     release = context.message.release
     mapping = second_order(release)
-    tables = codelists.load_codelists(release)
+    index = context.index(product)
     for composite_name, type_name, value_name in SECOND_ORDER_PAIRS:
-        for composite in context.elements(product, composite_name):
-            kind = (child_text(composite, type_name) or "").strip()
+        composites = index.get(composite_name)
+        if composites is None:
+            continue
+        for composite in composites:
+            children = context.children(composite)
+            kind = (first_text(children, type_name) or "").strip()
             number = mapping.get((type_name, kind))
             if number is None:
                 continue
-            table = tables[number]
-            for value_element in composite.iterchildren(value_name):
+            table = codelists.load_codelists(release)[number]
+            for value_element in children.get(value_name, ()):
                 value = (value_element.text or "").strip()
                 if value and value not in table.codes:
                     yield Hit(f"<{value_name}> {value} is not a code of list {number} ({table.name}), which "

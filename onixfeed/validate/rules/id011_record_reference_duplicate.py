@@ -22,7 +22,7 @@ from __future__ import annotations
 from typing import Iterator, Sequence
 
 from onixfeed.validate.checks import Key
-from onixfeed.validate.rules import Hit, child
+from onixfeed.validate.rules import Hit
 
 CODE = "ID011"
 NAME = "record-reference-duplicate"
@@ -31,7 +31,7 @@ KIND = "RecordReference"
 
 
 def keys(product, context) -> Iterator[Key]:
-    element = child(product, "RecordReference")
+    element = context.child(product, "RecordReference")
     if element is not None:
         value = (element.text or "").strip()
         if value:

@@ -23,7 +23,7 @@ from __future__ import annotations
 from typing import Iterator, Sequence
 
 from onixfeed.validate.checks import Key
-from onixfeed.validate.rules import Hit, child_text
+from onixfeed.validate.rules import Hit
 from onixfeed.validate.rules.identifiers import composites
 
 CODE = "ID012"
@@ -37,7 +37,7 @@ CARRIERS = {kind: f"{kind} carriers" for kind in KINDS.values()}
 
 
 def keys(product, context) -> Iterator[Key]:
-    record = (child_text(product, "RecordReference") or "").strip() or None
+    record = (context.child_text(product, "RecordReference") or "").strip() or None
     seen = set()
     for row in composites(product, context).get("ProductIdentifier", ()):
         kind = KINDS.get(row.kind)

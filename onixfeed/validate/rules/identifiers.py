@@ -74,8 +74,11 @@ def composites(root: etree._Element, context) -> dict[str, list[Composite]]:
 def typed_values(root: etree._Element, context, wanted: dict[str, frozenset[str]]) -> Iterator[tuple[str, etree._Element, str]]:
     """(type code, IDValue element, stripped value) for each composite in `wanted` whose type is listed."""
     found = composites(root, context)
-    for tag, kinds in wanted.items():
-        for row in found.get(tag, ()):
+    for tag, rows in found.items():  # the few composites present, not every name wanted
+        kinds = wanted.get(tag)
+        if kinds is None:
+            continue
+        for row in rows:
             if row.kind in kinds and row.value_element is not None:
                 yield row.kind, row.value_element, row.value
 

@@ -19,8 +19,8 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from onixfeed.validate.rules import Hit, child
-from onixfeed.validate.rules.prices import prices
+from onixfeed.validate.rules import Hit
+from onixfeed.validate.rules.prices import price_views
 
 CODE = "PR001"
 NAME = "price-type-missing"
@@ -29,6 +29,6 @@ NAME = "price-type-missing"
 def check(product, context) -> Iterator[Hit]:
     if context.message.default_price_type:
         return
-    for price in prices(product, context):
-        if child(price, "PriceType") is None:
-            yield Hit("<Price> has no <PriceType> and the Header has no <DefaultPriceType>", price)
+    for view in price_views(product, context):
+        if "PriceType" not in view.children:
+            yield Hit("<Price> has no <PriceType> and the Header has no <DefaultPriceType>", view.element)

@@ -19,8 +19,8 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from onixfeed.validate.rules import Hit, child, child_text
-from onixfeed.validate.rules.prices import prices
+from onixfeed.validate.rules import Hit, first_text
+from onixfeed.validate.rules.prices import price_views
 
 CODE = "PR002"
 NAME = "price-currency-missing"
@@ -29,7 +29,9 @@ NAME = "price-currency-missing"
 def check(product, context) -> Iterator[Hit]:
     if context.message.default_currency:
         return
-    for price in prices(product, context):
-        if child(price, "PriceAmount") is not None and child(price, "CurrencyCode") is None:
-            amount = (child_text(price, "PriceAmount") or "").strip()
-            yield Hit(f"<Price> of {amount} has no <CurrencyCode> and the Header has no <DefaultCurrencyCode>", price)
+    for view in price_views(product, context):
+        children = view.children
+        if "PriceAmount" in children and "CurrencyCode" not in children:
+            amount = (first_text(children, "PriceAmount") or "").strip()
+            yield Hit(f"<Price> of {amount} has no <CurrencyCode> and the Header has no <DefaultCurrencyCode>",
+                      view.element)

@@ -22,20 +22,19 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from onixfeed.validate.rules import Hit, child
-from onixfeed.validate.rules.prices import TAX_INCLUSIVE_TYPES, price_type, prices
+from onixfeed.validate.rules import Hit
+from onixfeed.validate.rules.prices import TAX_INCLUSIVE_TYPES, price_views, view_price_type
 
 CODE = "PR003"
 NAME = "tax-on-tax-exclusive-price"
 
 
 def check(product, context) -> Iterator[Hit]:
-    for price in prices(product, context):
-        tax = child(price, "Tax")
-        if tax is None:
+    for view in price_views(product, context):
+        if not view.taxes:
             continue
-        kind = price_type(price, context)
+        kind = view_price_type(view, context)
         if kind not in TAX_INCLUSIVE_TYPES:
             shown = kind if kind else "none"
             yield Hit(f"<Tax> on a price of type {shown}; only tax-inclusive price types (list 58 "
-                      f"codes such as 02, 04) carry tax detail", tax)
+                      f"codes such as 02, 04) carry tax detail", view.taxes[0].element)

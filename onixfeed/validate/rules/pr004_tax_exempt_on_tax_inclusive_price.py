@@ -20,19 +20,19 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from onixfeed.validate.rules import Hit, child
-from onixfeed.validate.rules.prices import TAX_EXCLUSIVE_TYPES, price_type, prices
+from onixfeed.validate.rules import Hit
+from onixfeed.validate.rules.prices import TAX_EXCLUSIVE_TYPES, price_views, view_price_type
 
 CODE = "PR004"
 NAME = "tax-exempt-on-tax-inclusive-price"
 
 
 def check(product, context) -> Iterator[Hit]:
-    for price in prices(product, context):
-        exempt = child(price, "TaxExempt")
+    for view in price_views(product, context):
+        exempt = view.children.get("TaxExempt")
         if exempt is None:
             continue
-        kind = price_type(price, context)
+        kind = view_price_type(view, context)
         if kind not in TAX_EXCLUSIVE_TYPES:
             yield Hit(f"<TaxExempt> on a price of type {kind or 'none'}; only tax-exclusive price types "
-                      f"(list 58 codes such as 01, 03) may be tax exempt", exempt)
+                      f"(list 58 codes such as 01, 03) may be tax exempt", exempt[0])

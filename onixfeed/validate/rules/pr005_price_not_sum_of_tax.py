@@ -25,51 +25,51 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Iterator
 
-from onixfeed.validate.rules import Hit, child
-from onixfeed.validate.rules.prices import TOLERANCE, amount, money, price_taxes, prices
+from onixfeed.validate.rules import Hit
+from onixfeed.validate.rules.prices import TOLERANCE, money, price_views
 
 CODE = "PR005"
 NAME = "price-not-sum-of-tax"
 
 
 def check(product, context) -> Iterator[Hit]:
-    for price in prices(product, context):
-        total = amount(price, "PriceAmount")
-        taxes = price_taxes(price)
+    for view in price_views(product, context):
+        total = view.amount
+        taxes = view.taxes
         if total is None or not taxes:
             continue
         if len(taxes) == 1:
-            yield from _single(price, total, taxes[0])
+            yield from _single(view, total, taxes[0])
         else:
-            yield from _several(price, total, taxes)
+            yield from _several(view, total, taxes)
 
 
-def _single(price, total: Decimal, tax) -> Iterator[Hit]:
-    taxable = amount(tax, "TaxableAmount")
+def _single(view, total: Decimal, tax) -> Iterator[Hit]:
+    taxable = tax.taxable
     if taxable is None:
         return
-    tax_amount = amount(tax, "TaxAmount")
-    rate = amount(tax, "TaxRatePercent")
+    tax_amount = tax.tax
+    rate = tax.rate
     if tax_amount is not None and abs(total - taxable - tax_amount) >= TOLERANCE:
         yield Hit(f"<PriceAmount> {money(total)} is not <TaxableAmount> {money(taxable)} plus <TaxAmount> "
-                  f"{money(tax_amount)} (= {money(taxable + tax_amount)})", child(price, "PriceAmount"))
+                  f"{money(tax_amount)} (= {money(taxable + tax_amount)})", view.children["PriceAmount"][0])
     elif rate is not None and abs(total - taxable - taxable * rate / 100) >= TOLERANCE:
         expected = taxable + taxable * rate / 100
         yield Hit(f"<PriceAmount> {money(total)} is not <TaxableAmount> {money(taxable)} plus {rate.normalize()}% "
-                  f"tax (= {money(expected)})", child(price, "PriceAmount"))
+                  f"tax (= {money(expected)})", view.children["PriceAmount"][0])
 
 
-def _several(price, total: Decimal, taxes) -> Iterator[Hit]:
+def _several(view, total: Decimal, taxes) -> Iterator[Hit]:
     expected = Decimal(0)
     for tax in taxes:
-        taxable = amount(tax, "TaxableAmount")
+        taxable = tax.taxable
         if taxable is None:
             return  # PR007 reports a repeated Tax without its taxable amount
-        tax_amount = amount(tax, "TaxAmount")
+        tax_amount = tax.tax
         if tax_amount is None:
-            rate = amount(tax, "TaxRatePercent")
+            rate = tax.rate
             tax_amount = taxable * rate / 100 if rate is not None else Decimal(0)
         expected += taxable + tax_amount
     if abs(total - expected) >= TOLERANCE:
         yield Hit(f"<PriceAmount> {money(total)} is not the sum of the {len(taxes)} <Tax> composites' taxable "
-                  f"amounts and tax (= {money(expected)})", child(price, "PriceAmount"))
+                  f"amounts and tax (= {money(expected)})", view.children["PriceAmount"][0])

@@ -20,22 +20,20 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from onixfeed.validate.rules import Hit, child
-from onixfeed.validate.rules.prices import TOLERANCE, amount, money, price_taxes, prices
+from onixfeed.validate.rules import Hit
+from onixfeed.validate.rules.prices import TOLERANCE, money, price_views
 
 CODE = "PR006"
 NAME = "tax-amount-not-rate-times-taxable"
 
 
 def check(product, context) -> Iterator[Hit]:
-    for price in prices(product, context):
-        for tax in price_taxes(price):
-            rate = amount(tax, "TaxRatePercent")
-            taxable = amount(tax, "TaxableAmount")
-            tax_amount = amount(tax, "TaxAmount")
+    for view in price_views(product, context):
+        for tax in view.taxes:
+            rate, taxable, tax_amount = tax.rate, tax.taxable, tax.tax
             if rate is None or taxable is None or tax_amount is None:
                 continue
             expected = taxable * rate / 100
             if abs(tax_amount - expected) >= TOLERANCE:
                 yield Hit(f"<TaxAmount> {money(tax_amount)} is not {rate.normalize()}% of <TaxableAmount> "
-                          f"{money(taxable)} (= {money(expected)})", child(tax, "TaxAmount"))
+                          f"{money(taxable)} (= {money(expected)})", tax.children["TaxAmount"][0])

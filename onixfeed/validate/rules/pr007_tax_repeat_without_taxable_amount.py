@@ -23,18 +23,18 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from onixfeed.validate.rules import Hit, child
-from onixfeed.validate.rules.prices import price_taxes, prices
+from onixfeed.validate.rules import Hit
+from onixfeed.validate.rules.prices import price_views
 
 CODE = "PR007"
 NAME = "tax-repeat-without-taxable-amount"
 
 
 def check(product, context) -> Iterator[Hit]:
-    for price in prices(product, context):
-        taxes = price_taxes(price)
+    for view in price_views(product, context):
+        taxes = view.taxes
         if len(taxes) < 2:
             continue
         for position, tax in enumerate(taxes, 1):
-            if child(tax, "TaxableAmount") is None:
-                yield Hit(f"<Tax> {position} of {len(taxes)} has no <TaxableAmount>", tax)
+            if "TaxableAmount" not in tax.children:
+                yield Hit(f"<Tax> {position} of {len(taxes)} has no <TaxableAmount>", tax.element)

@@ -22,16 +22,16 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from onixfeed.validate.rules import Hit, child
-from onixfeed.validate.rules.prices import amount, prices
+from onixfeed.validate.rules import Hit
+from onixfeed.validate.rules.prices import price_views
 
 CODE = "PR008"
 NAME = "zero-price"
 
 
 def check(product, context) -> Iterator[Hit]:
-    for price in prices(product, context):
-        value = amount(price, "PriceAmount")
+    for view in price_views(product, context):
+        value = view.amount
         if value is not None and value <= 0:
             yield Hit(f"<PriceAmount> is {value}: use <UnpricedItemType> 01 (free of charge) or 02 (price to be "
-                      "announced) instead of an amount", child(price, "PriceAmount"))
+                      "announced) instead of an amount", view.children["PriceAmount"][0])

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
+from typing import NamedTuple
 
 from lxml import etree
-
-from onixfeed.validate.rules import children_at
 
 # List 58 price types that include tax: only these may carry <Tax> (EDItEUR strict
 # assertion _20171219_c_1). List 58 types that exclude tax: only these may carry
@@ -24,7 +23,71 @@ def prices(product: etree._Element, context) -> list[etree._Element]:
 
 
 def _supply_prices(product: etree._Element, context) -> list[etree._Element]:
-    return children_at(product, "ProductSupply", "SupplyDetail", "Price")
+    return context.children_at(product, "ProductSupply", "SupplyDetail", "Price")
+
+
+class TaxView(NamedTuple):
+    """One Tax composite read once: its children by name and its three amounts."""
+
+    element: etree._Element
+    children: dict
+    taxable: Decimal | None  # TaxableAmount
+    tax: Decimal | None  # TaxAmount
+    rate: Decimal | None  # TaxRatePercent
+
+
+class PriceView(NamedTuple):
+    """One Price read once for every price rule: its children by name, amount and taxes."""
+
+    element: etree._Element
+    children: dict
+    amount: Decimal | None  # PriceAmount, None when missing or not a number
+    taxes: list[TaxView]
+
+
+def price_views(product: etree._Element, context) -> list[PriceView]:
+    """A view of every Price of `prices()`, made once per product."""
+    return context.shared(product, _price_views)
+
+
+def _price_views(product: etree._Element, context) -> list[PriceView]:
+    views = []
+    for price in prices(product, context):
+        children = context.children(price)
+        taxes = [TaxView(tax, parts, first_amount(parts, "TaxableAmount"), first_amount(parts, "TaxAmount"),
+                         first_amount(parts, "TaxRatePercent"))
+                 for tax, parts in ((tax, context.children(tax)) for tax in children.get("Tax", ()))]
+        views.append(PriceView(price, children, first_amount(children, "PriceAmount"), taxes))
+    return views
+
+
+def first_amount(children: dict, name: str) -> Decimal | None:
+    """`amount(element, name)` on a children table: the first `name` child's decimal amount."""
+    same = children.get(name)
+    if same is None:
+        return None
+    text = same[0].text
+    if text is None:
+        return None
+    found = _AMOUNTS.get(text, _UNSEEN)
+    if found is _UNSEEN:
+        if len(_AMOUNTS) >= _AMOUNTS_LIMIT:
+            _AMOUNTS.clear()
+        found = _AMOUNTS[text] = amount(same[0])
+    return found
+
+
+# text -> its amount: feeds repeat the same prices and rates (Decimals are immutable, so shared).
+_AMOUNTS: dict[str, Decimal | None] = {}
+_AMOUNTS_LIMIT = 100_000
+_UNSEEN = object()
+
+
+def view_price_type(view: PriceView, context) -> str | None:
+    """`price_type` of a viewed Price."""
+    own = view.children.get("PriceType")
+    own = (own[0].text or "").strip() if own else ""
+    return own or (context.message.default_price_type or None)
 
 
 def price_taxes(price: etree._Element) -> list[etree._Element]:

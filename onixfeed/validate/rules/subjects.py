@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from lxml import etree
 
-from onixfeed.validate.rules import child
-
 KEYWORDS = "20"  # list 27: Keywords
 
 
@@ -15,12 +13,15 @@ def keyword_subjects(product: etree._Element, context) -> list[etree._Element]:
 
 
 def _keyword_subjects(product: etree._Element, context) -> list[etree._Element]:
+    schemes = context.index(product).get("SubjectSchemeIdentifier", ())
+    if not any((scheme.text or "").strip() == KEYWORDS for scheme in schemes):
+        return []  # no scheme 20 anywhere: no keywords Subject
     found = []
     for subject in context.elements(product, "Subject"):
         parent = subject.getparent()
         if parent is None or parent.tag != "DescriptiveDetail" or parent.getparent() is not product:
             continue
-        scheme = child(subject, "SubjectSchemeIdentifier")
+        scheme = context.child(subject, "SubjectSchemeIdentifier")
         if scheme is not None and (scheme.text or "").strip() == KEYWORDS:
             found.append(subject)
     return found

@@ -6,12 +6,13 @@ Both are read from the official schema files (never typed by hand), once per pro
 from __future__ import annotations
 
 import functools
+from typing import NamedTuple
 
 from lxml import etree
 
 from onixfeed import schemas
 
-from onixfeed.validate.rules import child_text
+from onixfeed.validate.rules import first_text
 
 XS = "{http://www.w3.org/2001/XMLSchema}"
 
@@ -44,14 +45,42 @@ def local(tag: object) -> str:
     return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
 
 
+class TextView(NamedTuple):
+    """One text element read once for the text rules."""
+
+    element: etree._Element
+    fmt: str  # its stripped textformat, '' when absent
+    written: str | None  # the textformat attribute as written, None when absent
+    head: str | None  # element.text: its text before any child
+    size: int  # len(element): 0 when it has no child of any kind (element, comment, entity)
+
+
+def text_views(product: etree._Element, context) -> list[TextView]:
+    """A view of every text element of a product (as `formatted_texts`), made once."""
+    return context.shared(product, _text_views)
+
+
+def _text_views(product: etree._Element, context) -> list[TextView]:
+    views = []
+    for element in context.elements(product, *_formatted_names()):
+        written = element.get("textformat")
+        views.append(TextView(element, written.strip() if written is not None else "", written, element.text,
+                              len(element)))
+    return views
+
+
+@functools.lru_cache(maxsize=None)
+def _formatted_names() -> tuple[str, ...]:
+    return formatted_elements()
+
+
 def formatted_texts(product: etree._Element, context) -> list[tuple[etree._Element, str]]:
     """(element, its stripped textformat, '' when absent) for every text element of a product, found once."""
     return context.shared(product, _formatted_texts)
 
 
 def _formatted_texts(product: etree._Element, context) -> list[tuple[etree._Element, str]]:
-    return [(element, element.get("textformat", "").strip())
-            for element in context.elements(product, *formatted_elements())]
+    return [(view.element, view.fmt) for view in text_views(product, context)]
 
 
 def text_contents(product: etree._Element, context) -> list[tuple[etree._Element, str]]:
@@ -60,5 +89,5 @@ def text_contents(product: etree._Element, context) -> list[tuple[etree._Element
 
 
 def _text_contents(product: etree._Element, context) -> list[tuple[etree._Element, str]]:
-    return [(content, (child_text(content, "TextType") or "").strip())
+    return [(content, (first_text(context.children(content), "TextType") or "").strip())
             for content in context.elements(product, "TextContent")]

@@ -23,19 +23,20 @@ from typing import Iterator
 from lxml import etree
 
 from onixfeed.validate.rules import Hit
-from onixfeed.validate.rules.textformats import formatted_texts
+from onixfeed.validate.rules.textformats import text_views
 
 CODE = "TX001"
 NAME = "markup-without-xhtml-format"
 
 
 def check(product, context) -> Iterator[Hit]:
-    for element, fmt in formatted_texts(product, context):
-        if fmt == "05":
-            continue
+    for view in text_views(product, context):
+        if view.fmt == "05" or not view.size:
+            continue  # XHTML is allowed, or there is no child at all
+        element = view.element
         child = next(element.iterchildren(etree.Element), None)
         if child is not None:
-            written = element.get("textformat")
+            written = view.written
             shown = f"textformat {written.strip()!r}" if written is not None else "no textformat"
             yield Hit(f"<{element.tag}> contains XHTML (<{etree.QName(child).localname}>) but has {shown}; "
                       f"XHTML needs textformat=\"05\"", element)

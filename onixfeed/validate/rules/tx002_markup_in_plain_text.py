@@ -23,7 +23,7 @@ import re
 from typing import Iterator
 
 from onixfeed.validate.rules import Hit
-from onixfeed.validate.rules.textformats import formatted_texts
+from onixfeed.validate.rules.textformats import text_views
 
 CODE = "TX002"
 NAME = "markup-in-plain-text"
@@ -33,10 +33,13 @@ MARKUP_FORMATS = frozenset({"02", "03", "05"})
 
 
 def check(product, context) -> Iterator[Hit]:
-    for element, fmt in formatted_texts(product, context):
+    for view in text_views(product, context):
+        fmt = view.fmt
         if fmt in MARKUP_FORMATS:
             continue
-        text = "".join(element.itertext())
+        element = view.element
+        # without children, itertext() yields the element's own text alone
+        text = "".join(element.itertext()) if view.size else (view.head or "")
         if "<" not in text:
             continue
         found = TAG.search(text)

@@ -21,7 +21,7 @@ import re
 from typing import Iterator
 
 from onixfeed.validate.rules import Hit
-from onixfeed.validate.rules.textformats import formatted_texts
+from onixfeed.validate.rules.textformats import text_views
 
 CODE = "TX003"
 NAME = "non-ascii-in-ascii-text"
@@ -30,9 +30,10 @@ OUTSIDE = re.compile(r"[^\n\r\t -~]")
 
 
 def check(product, context) -> Iterator[Hit]:
-    for element, fmt in formatted_texts(product, context):
-        if fmt != "07":
+    for view in text_views(product, context):
+        if view.fmt != "07":
             continue
+        element = view.element
         found = OUTSIDE.search("".join(element.itertext()))
         if found:
             char = found.group(0)

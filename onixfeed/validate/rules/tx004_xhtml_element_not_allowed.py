@@ -20,21 +20,32 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from lxml import etree
-
 from onixfeed.validate.rules import Hit
-from onixfeed.validate.rules.textformats import formatted_texts, local, xhtml_subset
+from onixfeed.validate.rules.textformats import local, text_views, xhtml_subset
 
 CODE = "TX004"
 NAME = "xhtml-element-not-allowed"
 
 
+# Tag as lxml gives it (namespace and all) -> whether EDItEUR's subset allows it, filled as met.
+_ALLOWED: dict[str, bool] = {}
+_ALLOWED_LIMIT = 10_000
+
+
 def check(product, context) -> Iterator[Hit]:
-    allowed = xhtml_subset()
-    for element, fmt in formatted_texts(product, context):
-        if fmt != "05":
+    allowed = _ALLOWED
+    if len(allowed) > _ALLOWED_LIMIT:  # junk with endless names must not grow it without bound
+        allowed.clear()
+    for view in text_views(product, context):
+        if view.fmt != "05" or not view.size:
             continue
-        for inner in element.iterdescendants(etree.Element):
-            name = local(inner.tag)
-            if name not in allowed:
-                yield Hit(f"<{name}> inside <{element.tag}> is not in EDItEUR's XHTML subset", inner)
+        element = view.element
+        for inner in element.iterdescendants():
+            tag = inner.tag
+            verdict = allowed.get(tag)
+            if verdict is None:
+                if not isinstance(tag, str):
+                    continue  # a comment or processing instruction, not an element
+                verdict = allowed.setdefault(tag, local(tag) in xhtml_subset())
+            if not verdict:
+                yield Hit(f"<{local(tag)}> inside <{element.tag}> is not in EDItEUR's XHTML subset", inner)

@@ -28,7 +28,7 @@ from typing import Iterator
 from lxml import etree
 
 from onixfeed.validate.rules import Hit
-from onixfeed.validate.rules.textformats import formatted_texts
+from onixfeed.validate.rules.textformats import text_views
 
 CODE = "TX006"
 NAME = "text-empty"
@@ -41,11 +41,13 @@ _STRING_VALUE = etree.XPath("string()")  # the element's text with its XHTML chi
 
 
 def check(product, context) -> Iterator[Hit]:
-    for element, fmt in formatted_texts(product, context):
-        head = element.text
+    for view in text_views(product, context):
+        head = view.head
+        fmt = view.fmt
         if head and _VISIBLE.search(head) and (fmt not in _ESCAPED_FORMATS or ("<" not in head and "&lt;" not in head)):
             continue  # visible text before any child or escaped tag: the usual case, decided without string()
-        text = _STRING_VALUE(element)
+        element = view.element
+        text = _STRING_VALUE(element) if view.size else (head or "")  # no child: string() is the text
         if not _VISIBLE.search(text):
             yield Hit(f"<{element.tag}> is empty or only white space", element)
         elif fmt in _ESCAPED_FORMATS and not _VISIBLE.search(_ESCAPED_TAG.sub("", text)):

@@ -36,7 +36,8 @@ def check(product, context) -> Iterator[Hit]:
     for content, kind in text_contents(product, context):
         if kind != "02":
             continue
-        for text in content.iterchildren("Text"):
-            length = len(_STRING_VALUE(text))
+        for text in context.children(content).get("Text", ()):
+            # without children string() is the element's own text
+            length = len(_STRING_VALUE(text)) if len(text) else len(text.text or "")
             if length > LIMIT:
                 yield Hit(f"short description (TextType 02) has {length} characters, more than {LIMIT}", text)

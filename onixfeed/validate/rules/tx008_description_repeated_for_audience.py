@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from onixfeed.validate.rules import Hit, child
+from onixfeed.validate.rules import Hit
 from onixfeed.validate.rules.textformats import text_contents
 
 CODE = "TX008"
@@ -40,9 +40,12 @@ def check(product, context) -> Iterator[Hit]:
     seen: dict[object, set[tuple[str, ...]]] = {}  # per CollateralDetail, as the schema asserts
     for content, kind in contents:
         parent = content.getparent()
-        if parent is None or parent.tag != "CollateralDetail" or child(content, "Territory") is not None:
+        if parent is None or parent.tag != "CollateralDetail":
             continue
-        audiences = tuple((element.text or "").strip() for element in content.iterchildren("ContentAudience"))
+        children = context.children(content)
+        if "Territory" in children:
+            continue
+        audiences = tuple((element.text or "").strip() for element in children.get("ContentAudience", ()))
         key = (kind, *audiences)
         keys = seen.setdefault(parent, set())
         if key in keys:

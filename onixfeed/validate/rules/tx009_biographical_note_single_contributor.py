@@ -35,8 +35,8 @@ def check(product, context) -> Iterator[Hit]:
              and content.getparent().getparent() is product]
     if not notes:
         return
-    contributors = sum(1 for detail in product.iterchildren("DescriptiveDetail")
-                       for _ in detail.iterchildren("Contributor"))
+    contributors = sum(len(context.children(detail).get("Contributor", ()))
+                       for detail in context.children(product).get("DescriptiveDetail", ()))
     if contributors <= 1:
         yield Hit(f"biographical note (TextContent of TextType 12) with {contributors} contributor(s): it is for "
                   f"group biographies; put one contributor's biography in Contributor/BiographicalNote", notes[0])

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from onixfeed.validate.rules import Hit, child_text
+from onixfeed.validate.rules import Hit, first_text
 
 CODE = "TX010"
 NAME = "language-repeated"
@@ -34,12 +34,15 @@ _PARTS = frozenset({"LanguageCode", "CountryCode", "ScriptCode"})
 
 
 def check(product, context) -> Iterator[Hit]:
-    for detail in product.iterchildren("DescriptiveDetail"):
+    for detail in context.children(product).get("DescriptiveDetail", ()):
+        languages = context.children(detail).get("Language")
+        if languages is None or len(languages) < 2:
+            continue  # a repeat needs two
         seen: set[tuple[str, ...]] = set()
-        for language in detail.iterchildren("Language"):
-            if (child_text(language, "LanguageRole") or "").strip() not in _ROLES:
+        for language in languages:
+            if (first_text(context.children(language), "LanguageRole") or "").strip() not in _ROLES:
                 continue
-            key = tuple((child.text or "").strip() for child in language.iterchildren(*_PARTS))
+            key = tuple((child.text or "").strip() for child in language if child.tag in _PARTS)
             if key in seen:
                 yield Hit(f"language {' '.join(key) or '(none)'} is given twice among the languages of text "
                           f"and original languages (roles 01 and 02)", language)

@@ -72,7 +72,7 @@ def validate_command(
     fail_on: str = typer.Option("error", "--fail-on", help="Exit 1 when a finding is at least this severe: error or warning."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Text format: only the summary line, and nothing when the run passes."),
     max_findings: int = typer.Option(None, "--max-findings", min=0, help="Report at most N findings (all are still counted)."),
-    jobs: int = typer.Option(None, "--jobs", "-j", min=1, help="Worker processes (default: every core; 1: none)."),
+    jobs: int = typer.Option(None, "--jobs", "-j", min=1, help="Processes validating at once, this one included (default: every core; 1: this one only)."),
     output: str = typer.Option(None, "--output", "-o", help="Write the report to this file instead of standard output."),
     no_rules: bool = typer.Option(False, "--no-rules", help="Skip onixfeed's native rules (`onixfeed rules`): the schema and a profile's requirements only."),
     profile_name: str = typer.Option(None, "--profile", "-p", help="Also apply a recipient profile: its rule severities and requirements (see `onixfeed profiles list`)."),

@@ -8,7 +8,7 @@ Entry points (what the input layer and the CLI call):
 
 `stream` is an open binary stream positioned at the start of the document (a file, a gzip
 member, stdin's buffer); `name` is what findings name as their file. `jobs` is the number
-of worker processes (None: every core; 1: in this process). `checks` implements
+of processes validating at once, this one included (None: every core; 1: this one only). `checks` implements
 onixfeed.validate.checks.Checks and runs after the schema on the Header and each Product
 (in the workers), with reference names, no namespace and the original file's lines (past
 line 65,535, which lxml cannot hold, the engine moves the lines of what the checks return).
@@ -39,12 +39,15 @@ from onixfeed.validate.split import Batch, ProductSplitter, ascii_compatible
 # How it works. The main process reads the stream once and cuts it, without parsing, into
 # the prolog (root start tag and Header) and batches of whole products (split.py). Each
 # batch becomes a small document: the prolog, the batch's original bytes, the root's end
-# tag. A worker parses and validates it with the compiled schema and maps libxml2's lines
-# back (a fixed shift per batch). What libxml2 would do differently on the whole document
-# is handled here: errors in the root and Header are reported once (from the first batch);
-# after an error in the root's content model libxml2 validates nothing further, so neither
-# does the engine; the message-wide xs:unique on RecordReference is checked in the main
-# process from each product's key; a well-formedness error stops everything, like a parser.
+# tag. The main process and the workers (together `jobs` processes) parse and validate
+# batches: first without the namespace against the screening schema (screening.py), whose
+# tree the checks then read; a batch it rejects is validated again with the official
+# schema, and libxml2's lines are mapped back (a fixed shift per batch). What libxml2 would
+# do differently on the whole document is handled here: errors in the root and Header are
+# reported once (from the first batch); after an error in the root's content model libxml2
+# validates nothing further, so neither does the engine; the message-wide xs:unique on
+# RecordReference is checked in the main process from each product's key; a
+# well-formedness error stops everything, like a parser.
 # ---------------------------------------------------------------------------------------
 
 Progress = Callable[[int, int], None]

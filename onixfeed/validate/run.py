@@ -33,7 +33,8 @@ def iter_results(
 ) -> Iterator[FileResult]:
     """A FileResult per source under `paths`, in order; InputError if a path cannot be used.
 
-    `jobs` is the number of worker processes (None: every core, 1: this process only);
+    `jobs` is the number of processes validating at once, this one included (None: every core,
+    1: this process only);
     `checks` goes to the engine; `progress(source, bytes_read, products_done)` is called
     while a large file streams (small files in the pool report only when done).
     """

@@ -36,6 +36,7 @@ def check(product, context) -> Iterator[Hit]:
     release = context.message.release
     mapping = second_order(release)
     index = context.index(product)
+    tables = None
     for composite_name, type_name, value_name in SECOND_ORDER_PAIRS:
         composites = index.get(composite_name)
         if composites is None:
@@ -46,7 +47,9 @@ def check(product, context) -> Iterator[Hit]:
             number = mapping.get((type_name, kind))
             if number is None:
                 continue
-            table = codelists.load_codelists(release)[number]
+            if tables is None:
+                tables = codelists.load_codelists(release)
+            table = tables[number]
             for value_element in children.get(value_name, ()):
                 value = (value_element.text or "").strip()
                 if value and value not in table.codes:

@@ -39,11 +39,13 @@ CARRIERS = {kind: f"{kind} carriers" for kind in KINDS.values()}
 def keys(product, context) -> Iterator[Key]:
     record = (context.child_text(product, "RecordReference") or "").strip() or None
     seen = set()
+    carried = set()
     for row in composites(product, context).get("ProductIdentifier", ()):
         kind = KINDS.get(row.kind)
         if kind is None or not row.value or row.element.getparent() is not product:
             continue
-        if not any(done == kind for done, _ in seen):
+        if kind not in carried:
+            carried.add(kind)
             yield Key(CARRIERS[kind], "", row.element.sourceline, record)
         if (kind, row.value) not in seen:
             seen.add((kind, row.value))

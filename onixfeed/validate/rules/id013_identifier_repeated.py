@@ -50,8 +50,8 @@ PAIRS = frozenset({
 
 def check(product, context) -> Iterator[Hit]:
     for tag, rows in composites(product, context).items():
-        if len(rows) < 2:
-            continue  # a repeat needs two of a kind
+        if len(rows) < 2 or len({(row.kind, row.type_name, row.value) for row in rows}) == len(rows):
+            continue  # a repeat needs two of a kind, alike in type, name and value
         yield from _repeats(tag, rows)
 
 

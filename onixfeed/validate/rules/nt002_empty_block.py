@@ -34,11 +34,15 @@ def check(product, context) -> Iterator[Hit]:
     children = context.children(product)
     if (first_text(children, "NotificationType") or "").strip() in BLOCK_UPDATES:
         return
-    present = [children[block] for block in BLOCKS if block in children]
-    if not present:
-        return
-    blocks = present[0] if len(present) == 1 else product.iterchildren(*BLOCKS)  # document order
-    for block in blocks:
-        # an element child, not a comment: most blocks start with one, so this stops at once
-        if not any(isinstance(below.tag, str) for below in block):
-            yield Hit(f"<{block.tag}> is empty; an empty block is only meaningful in a block update (04)", block)
+    empty = [block for name in BLOCKS for block in children.get(name, ()) if _empty(block)]
+    if len(empty) > 1:  # rare: report them in document order
+        empty = [block for block in product.iterchildren(*BLOCKS) if block in empty]
+    for block in empty:
+        yield Hit(f"<{block.tag}> is empty; an empty block is only meaningful in a block update (04)", block)
+
+
+def _empty(block) -> bool:
+    """True when the block has no element child (comments do not count)."""
+    if len(block) and isinstance(block[0].tag, str):
+        return False  # starts with an element: the usual case
+    return not any(isinstance(below.tag, str) for below in block)

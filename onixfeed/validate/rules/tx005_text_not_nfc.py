@@ -37,8 +37,10 @@ _STRING_VALUE = etree.XPath("string()")  # all text of an element, joined in C (
 
 
 def check(product, context) -> Iterator[Hit]:
+    if etree.tostring(product, method="text", encoding="utf-8", with_tail=False).isascii():
+        return  # the fast path: all the text, as bytes, is ASCII (so in NFC), decided in C
     if _normal(_STRING_VALUE(product)):
-        return  # the fast path: one check per product
+        return  # one check per product
     for element in product.iter(etree.Element):
         if not (_normal(element.text) and _normal(element.tail)):
             text = element.text if not _normal(element.text) else element.tail

@@ -47,6 +47,11 @@ def check(product, context) -> Iterator[Hit]:
         if head and _VISIBLE.search(head) and (fmt not in _ESCAPED_FORMATS or ("<" not in head and "&lt;" not in head)):
             continue  # visible text before any child or escaped tag: the usual case, decided without string()
         element = view.element
+        if view.size and fmt not in _ESCAPED_FORMATS:
+            first = element[0]  # XHTML such as <p>text</p>: its first child's text is visible text of the element
+            inner = first.text
+            if inner and isinstance(first.tag, str) and _VISIBLE.search(inner):
+                continue
         text = _STRING_VALUE(element) if view.size else (head or "")  # no child: string() is the text
         if not _VISIBLE.search(text):
             yield Hit(f"<{element.tag}> is empty or only white space", element)

@@ -35,8 +35,8 @@ SINGLE_PER_AUDIENCE = frozenset({"02", "03", "10", "12", "16", "17", "21"})
 
 def check(product, context) -> Iterator[Hit]:
     contents = [(content, kind) for content, kind in text_contents(product, context) if kind in SINGLE_PER_AUDIENCE]
-    if len(contents) < 2:
-        return  # nothing can repeat: most products take this way out
+    if len(contents) < 2 or len({kind for _, kind in contents}) == len(contents):
+        return  # nothing can repeat (a repeat is of one TextType): most products take this way out
     seen: dict[object, set[tuple[str, ...]]] = {}  # per CollateralDetail, as the schema asserts
     for content, kind in contents:
         parent = content.getparent()

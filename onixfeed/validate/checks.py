@@ -8,13 +8,14 @@ implements `Checks` must be picklable (build it from plain data).
 
 Findings that span products (a RecordReference or ISBN used twice) cannot be decided in
 a worker: `product()` returns Keys, and the engine calls `message()` once, in the main
-process, with every product's keys in document order.
+process, with every product's keys in document order: a collection to iterate (as often as
+needed) and count, not to index, since the engine keeps it on disk (key_spool.py).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable, NamedTuple, Protocol, Sequence
+from typing import Collection, Iterable, NamedTuple, Protocol
 
 from lxml import etree
 
@@ -53,7 +54,7 @@ class Checks(Protocol):
     def product(self, product: etree._Element, message: MessageInfo) -> tuple[list[Finding], list[Key]]:
         """Findings on one Product, and the keys the message-level checks need."""
 
-    def message(self, keys: Sequence[Key], message: MessageInfo) -> Iterable[Finding]:
+    def message(self, keys: Collection[Key], message: MessageInfo) -> Iterable[Finding]:
         """Findings that span products, from every product's keys (main process)."""
 
 
@@ -75,5 +76,5 @@ class CombinedChecks:
             keys.extend(more_keys)
         return findings, keys
 
-    def message(self, keys: Sequence[Key], message: MessageInfo) -> list[Finding]:
+    def message(self, keys: Collection[Key], message: MessageInfo) -> list[Finding]:
         return [finding for part in self.parts for finding in part.message(keys, message)]

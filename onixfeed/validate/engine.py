@@ -33,6 +33,7 @@ from onixfeed.findings import Finding, Severity
 from onixfeed.validate import messages, screening
 from onixfeed.validate.checks import Checks, Key, MessageInfo
 from onixfeed.validate.first_seen import FirstSeen
+from onixfeed.validate.key_spool import KeySpool
 from onixfeed.validate.split import Batch, ProductSplitter, ascii_compatible
 
 # ---------------------------------------------------------------------------------------
@@ -712,7 +713,7 @@ def iter_stream(
         batches = splitter.batches(prolog.product_tag)
     runner = _Runner(plan, jobs)
     seen = {rule.name: FirstSeen() for rule in plan.unique}
-    keys: list[Key] = []
+    keys = KeySpool()
     products = 0
     validate = True
     try:
@@ -749,13 +750,14 @@ def iter_stream(
                 progress(splitter.bytes_read, products)
             if outcome.syntax is not None or broken:
                 break  # like the parser: nothing after a well-formedness error counts
+        result.products = products
+        if checks is not None:
+            found = list(checks.message(keys, info))
+            result.findings.extend(found)
+            yield from found
     finally:
         runner.close()
-    result.products = products
-    if checks is not None:
-        found = list(checks.message(keys, info))
-        result.findings.extend(found)
-        yield from found
+        keys.close()
     return result
 
 

@@ -1,0 +1,42 @@
+"""KeySpool: every product's keys, in order, as often as the checks read them."""
+
+from __future__ import annotations
+
+from onixfeed.validate.checks import Key
+from onixfeed.validate.key_spool import KeySpool
+
+
+def keys(count: int, start: int = 0) -> list[Key]:
+    return [Key("RecordReference" if n % 2 else "ISBN", f"value-{n}", n or None, f"record-{n}" if n % 3 else None)
+            for n in range(start, start + count)]
+
+
+def test_keys_come_back_in_order_each_time_they_are_read():
+    spool = KeySpool()
+    expected = []
+    for start in range(0, 10_000, 700):  # more than one write to the file
+        batch = keys(700, start)
+        spool.extend(batch)
+        expected.extend(batch)
+    assert len(spool) == len(expected)
+    assert list(spool) == expected
+    assert list(spool) == expected
+    spool.close()
+
+
+def test_two_readings_at_once_do_not_disturb_each_other():
+    spool = KeySpool()
+    spool.extend(keys(9_000))
+    outer = iter(spool)
+    first = [next(outer) for _ in range(5_000)]
+    assert list(spool) == keys(9_000)
+    assert first + list(outer) == keys(9_000)
+    spool.close()
+
+
+def test_an_empty_spool_reads_as_empty_and_a_small_one_reads_back():
+    spool = KeySpool()
+    assert list(spool) == [] and len(spool) == 0
+    spool.extend(keys(3))
+    assert list(spool) == keys(3)
+    spool.close()

@@ -276,7 +276,10 @@ def mutants(name: str, data: bytes, count: int, seed: int):
         applied = []
         for _ in range(steps):
             mutation = rng.choice(TREE_MUTATIONS)
-            mutation(rng, root)
+            try:
+                mutation(rng, root)
+            except IndexError:
+                continue  # earlier steps left nothing for this one to act on
             applied.append(mutation.__name__)
         mutant = serialise(root, data)
         if rng.random() < 0.12:

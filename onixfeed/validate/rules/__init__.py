@@ -367,7 +367,15 @@ class RuleChecks:
         return cls(tuple(sorted(severities.items())) if severities is not None else None, today)
 
     def _active(self, scope: str) -> list[tuple[Rule, Severity]]:
-        return _active_rules(self.severities, scope)
+        # by the mapping's identity: hashing 68 pairs for the lru_cache key, twice a product, costs
+        # more than many rules do
+        key = (id(self.severities), scope)
+        found = _ACTIVE_BY_IDENTITY.get(key)
+        if found is None or found[0] is not self.severities:
+            if len(_ACTIVE_BY_IDENTITY) > 256:
+                _ACTIVE_BY_IDENTITY.clear()
+            found = _ACTIVE_BY_IDENTITY[key] = (self.severities, _active_rules(self.severities, scope))
+        return found[1]
 
     def _context(self, message: MessageInfo) -> Context:
         return Context(message, self.today or datetime.date.today())
@@ -410,6 +418,10 @@ class RuleChecks:
         for rule, severity in self._active("message"):
             _run(rule, severity, rule.check, keys, context, None, findings)
         return findings
+
+
+# (id of a severities mapping, scope) -> (that mapping, kept so its id is not reused; its active rules)
+_ACTIVE_BY_IDENTITY: dict[tuple[int, str], tuple[object, list]] = {}
 
 
 @functools.lru_cache(maxsize=64)

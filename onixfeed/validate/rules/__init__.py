@@ -30,13 +30,21 @@ Rules never choose their severity: default severities live under `rules:` in the
 profile `onixfeed/profiles/onix-3.0.yaml` (CODE: error | warning | info | off), and a
 recipient profile overrides them. Every registered rule must appear there.
 
-Rules must be fast (they run on every product of multi-gigabyte files): find elements
-anywhere in the product with `context.elements(product, "Tag", ...)` (one shared index per
-product, not a walk per rule), share work several rules need with `context.shared(product,
-compute)` (e.g. identifiers.composites, prices.prices), reach children with `child`/`child_text`/
-`children_at` (iterchildren, twice as fast as find/findtext's ElementPath), precompile lookups at import time, and never compile a regex per product. They must survive junk (missing children, empty text,
-unexpected values) without raising; the runner still guards every call and turns an
-exception into an RL001 finding instead of crashing the validation.
+Rules must be fast: they run on every product of multi-gigabyte files, some seventy of them, so
+each has about a microsecond. Find elements anywhere in the product with
+`context.elements(product, "Tag", ...)` (one shared index per product, not a walk per
+rule); read a composite's children with `context.children(element)` (a table by name,
+built once per element and shared by every rule: one `iterchildren(name)` costs as much
+as reading all of a small composite's children) or `context.child`/`context.child_text`/
+`context.children_at`; read a family's data from its shared view (`prices.price_views`,
+`territories.territory_views`, `textformats.text_views`, `identifiers.composites`,
+`dates.dated_values`, `codes.deprecated_codes`), each made once per product through
+`context.shared(product, compute)`; take the cheap way out first (a set lookup, a missing
+element, ASCII text) before any expensive work (string(), itertext(), a regex, Decimal);
+precompile lookups at import time, and never compile a regex per product. They must
+survive junk (missing children, empty text, unexpected values) without raising; the
+runner still guards every call and turns an exception into an RL001 finding instead of
+crashing the validation.
 
 Test cases are data: `tests/rules/cases/<CODE>.yaml` holds passing and failing fragments.
 """

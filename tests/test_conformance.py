@@ -22,7 +22,7 @@ from lxml import etree
 
 from bench.generate import message_bytes
 from onixfeed import onix, schemas
-from onixfeed.validate import engine
+from onixfeed.validate import engine, parsing
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "real-onix"
 MUTANTS_PER_BASE = 60
@@ -52,14 +52,14 @@ def real_bases() -> list[tuple[str, bytes]]:
 
 
 def flavour_of_bytes(data: bytes) -> onix.Flavour:
-    root = etree.fromstring(data, engine.make_parser())
+    root = etree.fromstring(data, parsing.make_parser())
     return onix.flavour_of(root.tag, root.get("release"))
 
 
 def whole_document(data: bytes) -> dict:
     """What libxml2 says about the whole document: the oracle."""
     try:
-        root = etree.fromstring(data, engine.make_parser())
+        root = etree.fromstring(data, parsing.make_parser())
     except etree.XMLSyntaxError as error:
         return {"syntax": error.position[0]}
     flavour = onix.flavour_of(root.tag, root.get("release"))
@@ -267,7 +267,7 @@ def serialise(root: etree._Element, original: bytes) -> bytes:
 
 def mutants(name: str, data: bytes, count: int, seed: int):
     rng = random.Random(seed)
-    parsed = etree.fromstring(data, engine.make_parser())
+    parsed = etree.fromstring(data, parsing.make_parser())
     for number in range(count):
         root = copy.deepcopy(parsed)
         if len(_products(root)) < 2 and rng.random() < 0.7:

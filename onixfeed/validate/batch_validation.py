@@ -197,23 +197,36 @@ def _screened_batch(plan: Plan, batch: Batch) -> Outcome | None:
     outcome = Outcome(batch.index)
     elements, numbers = _top_level(plan, root)
     outcome.products = len(numbers)
-    for rule in plan.unique:
-        for position, number in numbers.items():
-            product = elements[position - 1]
-            first = next((child for child in product if isinstance(child.tag, str)), None)
-            if onix.local_name(product.tag) == rule.selector and first is not None and first.tag == rule.field:
-                outcome.unique.append((rule.name, product.sourceline + shift, _value_of(first), number))
+    outcome.unique = _unique_keys(plan, root, elements, numbers, shift)
     if plan.checks is not None:
         info = replace(plan.info, schema_checked=True)
-        mapping = onix.short_to_reference(plan.release) if plan.tags == "short" else None
         for position in numbers:
             product = elements[position - 1]
-            if mapping is not None:
-                for node in product.iter(etree.Element):
-                    node.tag = mapping.get(node.tag, node.tag)
+            if plan.tags == "short":
+                normalise(product, plan.release, plan.tags)
             found, keys = plan.checks.product(product, info)
             _add_checks(outcome, found, keys, shift)
     return outcome
+
+
+def _unique_keys(plan: Plan, root: etree._Element, elements: list[etree._Element], numbers: dict[int, int],
+                 shift: int, terminal_at: int | None = None, unvalued: frozenset[str] | set[str] = frozenset()
+                 ) -> list[tuple[str, int, str, int]]:
+    """(rule, line, key, product number) for each message-wide xs:unique, from the products
+    libxml2 reached (before `terminal_at`, where it stopped) whose field it could compare."""
+    found = []
+    for rule in plan.unique:
+        for position, number in numbers.items():
+            product = elements[position - 1]
+            if (terminal_at is not None and position >= terminal_at) or onix.local_name(product.tag) != rule.selector:
+                continue
+            first = next((child for child in product if isinstance(child.tag, str)), None)
+            if first is None or onix.local_name(first.tag) != rule.field:
+                continue  # libxml2 never reaches a field that is out of place
+            if unvalued and root.getroottree().getpath(first) in unvalued:
+                continue  # an invalid value gives libxml2 no key to compare
+            found.append((rule.name, product.sourceline + shift, _value_of(first), number))
+    return found
 
 
 def _add_checks(outcome: Outcome, found: list[Finding], keys: list[Key], moved: int) -> None:
@@ -307,17 +320,7 @@ def validate_batch(plan: Plan, batch: Batch, validate: bool = True) -> Outcome:
                     _readable_xpath(node, numbers.get(top), plan.release, plan.tags) if node is not None else None,
                     _record_of(product) if product is not None else None,
                 ))
-        for rule in plan.unique:
-            for position, number in numbers.items():
-                product = elements[position - 1]
-                if position >= terminal_at or onix.local_name(product.tag) != rule.selector:
-                    continue
-                first = next((child for child in product if isinstance(child.tag, str)), None)
-                if first is None or onix.local_name(first.tag) != rule.field:
-                    continue  # libxml2 never reaches a field that is out of place
-                if unvalued and root.getroottree().getpath(first) in unvalued:
-                    continue  # an invalid value gives libxml2 no key to compare
-                outcome.unique.append((rule.name, product.sourceline + shift, _value_of(first), number))
+        outcome.unique = _unique_keys(plan, root, elements, numbers, shift, terminal_at, unvalued)
     if plan.checks is not None and plan.whole:
         header = next((e for e in elements if onix.local_name(e.tag) in ("Header", "header")), None)
         if header is not None:

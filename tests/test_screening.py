@@ -134,3 +134,23 @@ def test_an_unwritable_cache_still_gives_a_screening_schema(tmp_path, monkeypatc
     assert screening._rewritten_folder(main) is None
     schema = screening._compile_in_memory(main)
     assert schema.validate(without_namespace(message_bytes(2, seed=25)))
+
+
+def test_after_batches_fail_screening_it_is_tried_only_now_and_then_until_one_passes(monkeypatch):
+    from onixfeed.validate import batch_validation
+
+    calls = []
+    screened = batch_validation._screened_batch
+    monkeypatch.setattr(batch_validation, "_screening_failed_in_a_row", 0)
+    monkeypatch.setattr(batch_validation, "SCREEN_RETRY_EVERY", 4)
+    monkeypatch.setattr(batch_validation, "_screened_batch",
+                        lambda plan, batch: calls.append((batch.index, screened(plan, batch))) or calls[-1][1])
+    data = message_bytes(30, seed=26)
+    data = re.sub(rb"<ProductForm>\w+<", b"<ProductForm>BX<", data, count=12)  # the first 12 products
+    result = engine.validate_stream(io.BytesIO(data), "message.xml", jobs=1, batch_bytes=1)
+    assert [f.rule for f in result.findings] == ["XS002"] * 12
+    tried = [index for index, outcome in calls]
+    assert tried[:2] == [0, 1] and 2 not in tried and 3 not in tried and 4 in tried  # two misses, then every 4th
+    passed = [index for index, outcome in calls if outcome is not None]
+    assert passed and passed[0] == 12  # the first clean batch tried passes, and from then on every batch is tried
+    assert tried[tried.index(12):] == list(range(12, 30))

@@ -245,12 +245,22 @@ def prefix_of(prolog: bytes) -> bytes:
     return prolog[:cut] if cut and not prolog[cut:].strip() else prolog
 
 
+# Screening a batch that then fails is wasted work. Where batch after batch fails (a feed
+# with an error in every product), this process screens only every so often until one passes.
+SCREEN_RETRY_EVERY = 32
+_screening_failed_in_a_row = 0
+
+
 def validate_batch(plan: Plan, batch: Batch, validate: bool = True) -> Outcome:
     """Parse and validate one batch as a document of its own; lines as in the original file."""
-    if validate and plan.screen_prolog is not None and not plan.whole and b"xmlns" not in batch.data:
+    global _screening_failed_in_a_row
+    if (validate and plan.screen_prolog is not None and not plan.whole and b"xmlns" not in batch.data
+            and (_screening_failed_in_a_row < 2 or batch.index % SCREEN_RETRY_EVERY == 0)):
         screened = _screened_batch(plan, batch)
         if screened is not None:
+            _screening_failed_in_a_row = 0
             return screened
+        _screening_failed_in_a_row += 1
     outcome = Outcome(batch.index)
     prefix = plan.prolog if batch.index == 0 else plan.prefix + (batch.lead if plan.prefix.endswith(b"\n") else b"")
     document_line = prefix.count(b"\n") + 1  # the line of the batch's first byte in the document

@@ -100,9 +100,11 @@ def shape_ok(value: str, fmt: str) -> bool:
     key = (value, fmt)
     verdict = _SHAPES.get(key)
     if verdict is None:
-        if len(_SHAPES) >= _SHAPES_LIMIT:
-            _SHAPES.clear()
-        verdict = _SHAPES[key] = _shape_ok(value, fmt)
+        verdict = _shape_ok(value, fmt)
+        if len(value) <= 40:  # a date is short: long junk is not worth keeping
+            if len(_SHAPES) >= _SHAPES_LIMIT:
+                _SHAPES.clear()
+            _SHAPES[key] = verdict
     return verdict
 
 

@@ -71,15 +71,18 @@ def first_amount(children: dict, name: str) -> Decimal | None:
         return None
     found = _AMOUNTS.get(text, _UNSEEN)
     if found is _UNSEEN:
-        if len(_AMOUNTS) >= _AMOUNTS_LIMIT:
-            _AMOUNTS.clear()
-        found = _AMOUNTS[text] = amount(same[0])
+        found = amount(same[0])
+        if len(text) <= _CACHED_LENGTH:  # an amount is short: long junk is not worth keeping
+            if len(_AMOUNTS) >= _AMOUNTS_LIMIT:
+                _AMOUNTS.clear()
+            _AMOUNTS[text] = found
     return found
 
 
 # text -> its amount: feeds repeat the same prices and rates (Decimals are immutable, so shared).
 _AMOUNTS: dict[str, Decimal | None] = {}
 _AMOUNTS_LIMIT = 100_000
+_CACHED_LENGTH = 40
 _UNSEEN = object()
 
 

@@ -228,14 +228,11 @@ def export_command(
     others = guarded(lambda: profile.load_many(check_for, config)) if check_for else []
     result = guarded(lambda: export(sources, target, config, skip_invalid=skip_invalid, workers=jobs,
                                     rules=not no_rules, check_for=others))
-    # one entry per file the findings name (record files, the feed), so every format places them
-    by_file: dict[str, list] = {str(result.feed): []} if result.feed is not None else {}
-    for finding in result.findings:
-        by_file.setdefault(finding.file or ", ".join(sources), []).append(finding)
     feed = str(result.feed)
+    found_in = by_file(result.findings, sources, first=[feed] if result.feed is not None else [])
     report = Report.of([FileResult(name, findings=found) if name != feed else
                         FileResult(name, release=RELEASE, tags="reference", products=result.products, findings=found)
-                        for name, found in by_file.items()])
+                        for name, found in found_in.items()])
     if output_format != "text" or result.findings:
         typer.echo(render(report, output_format), nl=False)
     for recipient in result.recipients:
@@ -336,6 +333,15 @@ def profiles_check_command(
                f"{len(loaded.requirements())} requirements)")
 
 
+def by_file(findings, sources: list[str], first: list[str] = ()) -> dict[str, list]:
+    """Findings grouped by the file they name (a record, the feed), `first` listed first even
+    when clean, so every report format places each finding under its own file."""
+    grouped: dict[str, list] = {name: [] for name in first}
+    for finding in findings:
+        grouped.setdefault(finding.file or ", ".join(sources), []).append(finding)
+    return grouped
+
+
 def export_to_recipients(names: str, sources: list[str], target, config, skip_invalid: bool, jobs: int | None,
                          output_format: str) -> None:
     """`export --to`: each recipient's feed, findings per recipient in the chosen report format."""
@@ -349,8 +355,7 @@ def export_to_recipients(names: str, sources: list[str], target, config, skip_in
         fail(f"--format {output_format!r}: expected one of {', '.join(FORMAT_NAMES)}")
     profiles = guarded(lambda: profile.load_many(names, config))
     run = guarded(lambda: export_to(sources, target, config, profiles, skip_invalid=skip_invalid, workers=jobs))
-    results = [FileResult(", ".join(sources), release="3.0", tags="reference", products=run.records,
-                          findings=list(run.record_findings))]
+    results = [FileResult(name, findings=found) for name, found in by_file(run.record_findings, sources).items()]
     results += [FileResult(str(target / r.profile.name), release=r.profile.release, tags=r.profile.tags,
                            products=r.products, findings=r.findings) for r in run.recipients]
     typer.echo(render(Report.of(results), output_format), nl=False)

@@ -105,3 +105,18 @@ def test_export_to_on_the_command_line(project):
     assert skipped.exit_code == 0
     assert runner.invoke(app, ["export", "--to", "nobody"]).exit_code == 2
     assert runner.invoke(app, ["export", "--to", "lenient", "--format", "yaml"]).exit_code == 2
+
+
+def test_export_to_reports_a_broken_record_under_its_own_file_in_every_format(project):
+    record = project / "records" / "bread-at-home.yaml"
+    record.write_text(record.read_text(encoding="utf-8").replace('isbn: "9781807654320"', 'isbn: "9781807654321"'),
+                      encoding="utf-8")
+    runner = CliRunner()
+    options = ["export", "--to", "lenient", "-j", "1", "--skip-invalid", "--format"]
+    report = json.loads(runner.invoke(app, options + ["json"]).stdout)
+    broken = [f for f in report["findings"] if f["rule"] == "RC004"]
+    assert [Path(f["file"]).name for f in broken] == ["bread-at-home.yaml"]
+    assert str(record) in [entry["path"] for entry in report["files"]]
+    junit = etree.fromstring(runner.invoke(app, options + ["junit"]).stdout.encode())
+    suites = {suite.get("name"): suite for suite in junit.iter("testsuite")}
+    assert suites[str(record)].findall(".//failure")

@@ -107,7 +107,7 @@ def export(
     checked = None
     if rules or checks is not None:
         checked = (checks if checks is not None else base_checks_for_export(),
-                   message_info(config, str(target), RELEASE, "reference", schema_checked=True))
+                   message_info(config, str(target), RELEASE, "reference", schema_checked=True, schema_valid=True))
     recipients = [RecipientChecks.for_profile(profile, config, str(Path(out) / profile.name), sent.date())
                   for profile in check_for]
     outcomes = convert(files, etree.tostring(header), workers, step, checked)

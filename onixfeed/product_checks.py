@@ -35,11 +35,12 @@ def plain_product(xml: bytes) -> etree._Element:
 
 
 def message_info(config, file: str, release: str = "3.0", tags: str = "reference",
-                 schema_checked: bool = False) -> MessageInfo:
-    """What the checks know of the message a built product goes into: the config's Header defaults."""
+                 schema_checked: bool = False, schema_valid: bool = False) -> MessageInfo:
+    """What the checks know of the message a built product goes into: the config's Header
+    defaults (`schema_valid` when only products that passed the XSD are checked)."""
     return MessageInfo(file=file, release=release, tags=tags, default_currency=config.default_currency,
                        default_language=config.default_language, default_price_type=config.default_price_type,
-                       schema_checked=schema_checked)
+                       schema_checked=schema_checked, schema_valid=schema_valid)
 
 
 def base_checks(today: datetime.date | None = None) -> RuleChecks:

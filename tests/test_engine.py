@@ -284,3 +284,29 @@ def test_checks_on_re_parsed_batches_find_what_they_find_on_the_renamed_tree(tag
     slow = run(data, batch_bytes=5_000, checks=RuleChecks()).findings
     assert fast == slow
     assert {"XS002", "XS005"} <= {finding.rule for finding in fast}
+
+
+class ValidityChecks:
+    """A Checks that records, per product, whether the engine vouches for its validity."""
+
+    def header(self, header, message):
+        return []
+
+    def product(self, product, message):
+        record = product.findtext("RecordReference")
+        return [Finding("T004", "validity-seen", Severity.INFO, f"{record} {message.schema_valid}", message.file,
+                        product.sourceline)], []
+
+    def message(self, keys, message):
+        return []
+
+
+@pytest.mark.parametrize("batch_bytes", [1, 1 << 20])
+def test_checks_are_told_which_products_passed_the_schema(batch_bytes):
+    data = message_bytes(4, seed=27)
+    second = data.index(b"<ProductForm>", data.index(b"</Product>"))
+    data = data[:second] + re.sub(rb"<ProductForm>\w+<", b"<ProductForm>BX<", data[second:], count=1)
+    result = run(data, batch_bytes=batch_bytes, checks=ValidityChecks())
+    seen = [finding.message.split()[1] for finding in result.findings if finding.rule == "T004"]
+    assert seen == ["True", "False", "True", "True"]
+    assert [finding.rule for finding in result.findings if finding.rule.startswith("XS")] == ["XS002"]

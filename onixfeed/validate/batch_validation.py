@@ -199,7 +199,7 @@ def _screened_batch(plan: Plan, batch: Batch) -> Outcome | None:
     outcome.products = len(numbers)
     outcome.unique = _unique_keys(plan, root, elements, numbers, shift)
     if plan.checks is not None:
-        info = replace(plan.info, schema_checked=True)
+        info = replace(plan.info, schema_checked=True, schema_valid=True)
         for position in numbers:
             product = elements[position - 1]
             if plan.tags == "short":
@@ -284,14 +284,19 @@ def validate_batch(plan: Plan, batch: Batch, validate: bool = True) -> Outcome:
     outcome.products = len(numbers)
     terminal_at = len(elements) + 1
     unvalued: set[str] = set()
+    faulty: set[int] | None = set()  # top-level positions with an error (None: every one in doubt)
     if validate:
         schema = schemas.load_schema(plan.release, plan.tags)
         try:
             schema_valid = schema.validate(root.getroottree())
         except etree.XMLSchemaValidateError:
             outcome.schema.append(_validator_failure_finding(root, schema.error_log, plan, shift))
-            schema_valid = True
+            schema_valid, faulty = True, None
         if not schema_valid:
+            if all(error.path and error.path.count("/") >= 2 for error in schema.error_log):
+                faulty.update(_step_index(error.path.split("/")[2]) for error in schema.error_log)
+            else:
+                faulty = None  # an error on the root: no product is vouched for
             tree = root.getroottree()
             listed: set[tuple[int, str]] = set()  # list items already reported as not in their code list
             for error in schema.error_log:
@@ -342,13 +347,18 @@ def validate_batch(plan: Plan, batch: Batch, validate: bool = True) -> Outcome:
         moved = 0 if true_lines else shift
         # libxml2 checked the products before it stopped (terminal_at); the checks skip what it reports
         checked = replace(plan.info, schema_checked=True) if validate else plan.info
+        valid = replace(checked, schema_valid=True)
         reparsed = _reparsed_products(plan, batch, len(elements), batch.line if true_lines else document_line)
         for position in numbers:
             if reparsed is not None:
                 product = reparsed[position - 1 - plan.prolog_elements]
             else:
                 product = normalise(elements[position - 1], plan.release, plan.tags, shift if true_lines else 0)
-            found, keys = plan.checks.product(product, checked if position < terminal_at else plan.info)
+            if position >= terminal_at:
+                info = plan.info
+            else:
+                info = valid if validate and faulty is not None and position not in faulty else checked
+            found, keys = plan.checks.product(product, info)
             _add_checks(outcome, found, keys, moved)
     return outcome
 

@@ -36,6 +36,10 @@ class MessageInfo:
     # True when the official XSD has checked the product, so checks leave out what it reports
     # (a code outside its list is XS002 then, not a second finding from the code list rules).
     schema_checked: bool = False
+    # True when the product passed the schema (official or screening) without a finding: every
+    # element is where the schema allows it and every code is in its list, so checks may
+    # navigate by the schema's structure and skip what it guarantees.
+    schema_valid: bool = False
 
 
 class Key(NamedTuple):

@@ -154,3 +154,13 @@ def test_after_batches_fail_screening_it_is_tried_only_now_and_then_until_one_pa
     passed = [index for index, outcome in calls if outcome is not None]
     assert passed and passed[0] == 12  # the first clean batch tried passes, and from then on every batch is tried
     assert tried[tried.index(12):] == list(range(12, 30))
+
+
+def test_a_schema_with_wildcards_is_not_rewritten():
+    # Without the target namespace, ##other and ##targetNamespace would select other elements.
+    schema = etree.fromstring(
+        b'<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" targetNamespace="urn:x" xmlns="urn:x">'
+        b'<xs:element name="A"><xs:complexType><xs:sequence><xs:any namespace="##other"/></xs:sequence>'
+        b'</xs:complexType></xs:element></xs:schema>')
+    with pytest.raises(screening.Unscreenable):
+        screening.rewrite(schema.getroottree(), "urn:x")

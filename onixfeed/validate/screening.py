@@ -63,6 +63,9 @@ def rewrite(document: etree._ElementTree, namespace: str | None) -> bytes:
     """The schema document with its enumerations as trie patterns and without the target
     `namespace`, also in the XPaths of its identity constraints (`onix:Product` ->
     `Product`; left as they were, they would select nothing and check nothing)."""
+    if next(document.iter(f"{XS}any", f"{XS}anyAttribute"), None) is not None:
+        # a wildcard's ##targetNamespace and ##other would mean something else without the namespace
+        raise Unscreenable("the schema has wildcards (xs:any, xs:anyAttribute)")
     for node in document.iter(f"{XS}selector", f"{XS}field"):
         prefixes = [prefix for prefix, uri in node.nsmap.items() if prefix and uri == namespace]
         for prefix in prefixes:
@@ -83,6 +86,10 @@ def rewrite(document: etree._ElementTree, namespace: str | None) -> bytes:
         if stripped == text:
             return text
         text = stripped
+
+
+class Unscreenable(ValueError):
+    """A schema whose meaning the rewriting could change: the official one is used alone."""
 
 
 class _Rewritten(etree.Resolver):
@@ -119,6 +126,9 @@ def _rewritten_folder(main: Path) -> Path | None:
             document = etree.parse(str(source), _plain_parser())
             (building / source.name).write_bytes(rewrite(document, document.getroot().get("targetNamespace")))
         building.rename(folder)
+    except Unscreenable:
+        shutil.rmtree(building, ignore_errors=True)
+        raise
     except OSError:
         shutil.rmtree(building, ignore_errors=True)
         return folder if (folder / main.name).is_file() else None  # another process won the race
@@ -145,5 +155,5 @@ def load_screening_schema(release: str, tags: str = "reference") -> etree.XMLSch
             return _compile_in_memory(files.main)
         # from the file, not a parsed tree: lxml would keep the tree (5 MB) for the schema's life
         return etree.XMLSchema(file=str(folder / files.main.name))
-    except (OSError, etree.XMLSchemaParseError, etree.XMLSyntaxError):
+    except (OSError, Unscreenable, etree.XMLSchemaParseError, etree.XMLSyntaxError):
         return None

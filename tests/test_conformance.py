@@ -38,7 +38,16 @@ def generated_bases() -> list[tuple[str, bytes]]:
         ("generated-3.0-no-namespace", message_bytes(3, seed=14, namespace=False)),
         # Machines often write a whole message on one line: every line is 1, products still differ.
         ("generated-3.0-one-line", re.sub(rb">\s+<", b"><", message_bytes(3, seed=15))),
+        # Some systems write every tag with a prefix: libxml2's error paths then name elements.
+        ("generated-3.0-prefixed", prefixed(message_bytes(3, seed=16))),
     ]
+
+
+def prefixed(data: bytes) -> bytes:
+    """A message with every element written as onix:Name, the namespace bound to that prefix."""
+    data = re.sub(rb"<(/?)([A-Za-z]\w*)(?=[\s/>])", rb"<\1onix:\2", data)
+    return data.replace(b'xmlns="http://ns.editeur.org/onix/3.0/reference"',
+                        b'xmlns:onix="http://ns.editeur.org/onix/3.0/reference"', 1)
 
 
 def real_bases() -> list[tuple[str, bytes]]:
@@ -242,7 +251,7 @@ TREE_MUTATIONS = [delete, duplicate, reorder, rename, move, bad_code, bad_code, 
 
 def break_bytes(rng: random.Random, data: bytes) -> bytes:
     """Damage that leaves the document not well-formed (or, now and then, still well-formed)."""
-    ends = [m.start() for m in re.finditer(rb"</[A-Za-z]\w*>", data)]
+    ends = [m.start() for m in re.finditer(rb"</[A-Za-z][\w:]*>", data)]
     choice = rng.randrange(5)
     if choice == 0:
         return data[: rng.randrange(len(data) // 2, len(data))]  # truncated
@@ -292,14 +301,14 @@ def all_bases() -> list[tuple[str, bytes]]:
     return generated_bases() + real_bases()
 
 
-@pytest.mark.parametrize("base", range(5))
+@pytest.mark.parametrize("base", range(6))
 def test_generated_bases_are_valid(base):
     name, data = generated_bases()[base]
     assert whole_document(data)["valid"], name
     assert engine_result(data).valid
 
 
-@pytest.mark.parametrize("index", range(5))
+@pytest.mark.parametrize("index", range(6))
 def test_mutants_of_generated_messages_agree_with_libxml2(index):
     name, data = generated_bases()[index]
     for label, mutant in mutants(name, data, MUTANTS_PER_BASE * 2, seed=index):

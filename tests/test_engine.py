@@ -310,3 +310,15 @@ def test_checks_are_told_which_products_passed_the_schema(batch_bytes):
     seen = [finding.message.split()[1] for finding in result.findings if finding.rule == "T004"]
     assert seen == ["True", "False", "True", "True"]
     assert [finding.rule for finding in result.findings if finding.rule.startswith("XS")] == ["XS002"]
+
+
+def test_a_message_written_with_a_prefix_reports_errors_in_their_products():
+    data = re.sub(rb"<(/?)([A-Za-z]\w*)(?=[\s/>])", rb"<\1onix:\2", message_bytes(3, seed=28))
+    data = data.replace(b'xmlns="http://ns.editeur.org/onix/3.0/reference"',
+                        b'xmlns:onix="http://ns.editeur.org/onix/3.0/reference"', 1)
+    assert run(data).findings == []
+    last = data.rindex(b"<onix:ProductForm>")
+    broken = data[:last] + data[last:].replace(b"<onix:ProductForm>", b"<onix:ProductForm>X", 1)
+    found = run(broken).findings
+    assert [(f.rule, f.line, f.xpath) for f in found] == [
+        ("XS002", line_of(broken, b"<onix:ProductForm>X"), "/ONIXMessage/Product[3]/DescriptiveDetail/ProductForm")]

@@ -106,6 +106,27 @@ def _step_index(step: str) -> int:
     return int(match.group(1)) if match else 1
 
 
+def _error_place(root: etree._Element, positions: dict, path: str | None) -> tuple[etree._Element | None, int]:
+    """The element an error's path names (None when it names none), and the top-level
+    position of the root's child it sits in (0: the root itself). libxml2 writes paths as
+    /*/*[3] in a default namespace but /onix:ONIXMessage/onix:Product[2] with a prefix,
+    where [2] counts Products only: so the position is read from the tree where it can be."""
+    if not path:
+        return None, 0
+    try:
+        found = root.getroottree().xpath(path, namespaces={p: uri for p, uri in root.nsmap.items() if p})
+    except etree.XPathError:  # a prefix declared below the root
+        found = []
+    node = found[0] if found and isinstance(found[0], etree._Element) else None
+    if node is None:
+        steps = path.split("/")[1:]
+        return None, _step_index(steps[1]) if len(steps) >= 2 else 0
+    child = node
+    while child.getparent() is not None and child.getparent() is not root:
+        child = child.getparent()
+    return node, positions.get(child, 0)
+
+
 def _value_of(element: etree._Element) -> str:
     """An element's simple value as libxml2 reads it: its text and its children's tails."""
     return (element.text or "") + "".join(child.tail or "" for child in element)
@@ -293,11 +314,13 @@ def validate_batch(plan: Plan, batch: Batch, validate: bool = True) -> Outcome:
             outcome.schema.append(_validator_failure_finding(root, schema.error_log, plan, shift))
             schema_valid, faulty = True, None
         if not schema_valid:
-            if all(error.path and error.path.count("/") >= 2 for error in schema.error_log):
-                faulty.update(_step_index(error.path.split("/")[2]) for error in schema.error_log)
-            else:
+            positions = {element: position for position, element in enumerate(elements, 1)}
+            places = {(error.line, error.path): _error_place(root, positions, error.path) for error in schema.error_log}
+            tops = {top for _, top in places.values()}
+            if 0 in tops:
                 faulty = None  # an error on the root: no product is vouched for
-            tree = root.getroottree()
+            else:
+                faulty.update(tops)
             listed: set[tuple[int, str]] = set()  # list items already reported as not in their code list
             for error in schema.error_log:
                 if error.type_name == "SCHEMAV_CVC_ENUMERATION_VALID":
@@ -311,7 +334,7 @@ def validate_batch(plan: Plan, batch: Batch, validate: bool = True) -> Outcome:
                         unvalued.add(error.path)
                     continue
                 steps = (error.path or "/*").split("/")[1:]
-                top = _step_index(steps[1]) if len(steps) >= 2 else 0
+                node, top = places[(error.line, error.path)]
                 in_prolog = top <= plan.prolog_elements
                 if in_prolog and batch.index > 0:
                     continue  # the first batch reports the root and the Header
@@ -326,8 +349,6 @@ def validate_batch(plan: Plan, batch: Batch, validate: bool = True) -> Outcome:
                     outcome.stop_schema = True  # libxml2 skips the rest of the root's children
                     terminal_at = min(terminal_at, top or 1)
                 described = messages.describe(error.type_name, error.message, plan.release, plan.tags)
-                found = tree.xpath(error.path) if error.path else []
-                node = found[0] if found and isinstance(found[0], etree._Element) else None
                 product = elements[top - 1] if 0 < top <= len(elements) and top in numbers else None
                 outcome.schema.append(Finding(
                     described.rule, messages.RULES[described.rule], Severity.ERROR, described.message, plan.name,

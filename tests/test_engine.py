@@ -194,6 +194,17 @@ def test_the_splitter_cuts_whole_products_that_rebuild_the_file():
         assert batch.line == data.count(b"\n", 0, batch.offset) + 1
 
 
+def test_the_splitter_cuts_a_prefixed_message_at_its_prefixed_products():
+    data = re.sub(rb"<(/?)([A-Za-z]\w*)(?=[\s/>])", rb"<\1o.nix:\2", message_bytes(5, seed=29))
+    data = data.replace(b'xmlns="', b'xmlns:o.nix="', 1)
+    splitter = ProductSplitter(io.BytesIO(data), batch_bytes=1, block_size=4096)
+    prolog = splitter.prolog()
+    batches = list(splitter.batches(prolog.product_tag))
+    assert (prolog.product_tag, prolog.whole, len(batches)) == (b"o.nix:Product", False, 5)
+    assert prolog.data + b"".join(batch.data for batch in batches) == data
+    assert run(data).findings == [] and run(data).products == 5
+
+
 def test_library_verbs_read_paths_and_gzip(tmp_path):
     good = tmp_path / "good.xml"
     good.write_bytes(message_bytes(2, seed=19))

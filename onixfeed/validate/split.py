@@ -18,7 +18,8 @@ from typing import BinaryIO, Callable, Iterator
 
 BLOCK_SIZE = 1 << 20
 MAX_PROLOG_TRIES = 64  # Product start tags tried as the first top-level one before giving up
-_PRODUCT_START = re.compile(rb"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>|<(Product|product)[\s/>]", re.S)
+_PRODUCT_START = re.compile(
+    rb"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>|<((?:[A-Za-z_][\w.-]*:)?(?:Product|product))[\s/>]", re.S)
 _DELIMITERS = b" \t\r\n/>"
 
 
@@ -27,7 +28,7 @@ class Prolog:
     """The bytes before the first Product (the whole document when it has none)."""
 
     data: bytes
-    product_tag: bytes | None  # b"Product" or b"product"; None when there is no product
+    product_tag: bytes | None  # b"Product", b"product", or with a prefix (b"onix:Product"); None: no product
     whole: bool  # True: `data` is the entire document, there are no batches
 
 
@@ -117,7 +118,7 @@ class ProductSplitter:
         """Yield the products after the prolog in batches (call after prolog())."""
         # One pass finds the end tag or the start of a comment or CDATA section to step over.
         # (No capturing group: one would turn off the regex engine's fast literal search.)
-        end_tag = re.compile(b"</" + product_tag + b">|<!")
+        end_tag = re.compile(b"</" + re.escape(product_tag) + b">|<!")
         start_tag = b"<" + product_tag
         buffer_offset = self._offset  # file offset of self._buffer[0]
         start = 0  # batch start within the buffer

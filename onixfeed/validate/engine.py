@@ -17,7 +17,6 @@ line 65,535, which lxml cannot hold, the engine moves the lines of what the chec
 
 from __future__ import annotations
 
-import io
 import re
 from dataclasses import dataclass, field, replace
 from typing import BinaryIO, Callable, Generator, Iterator
@@ -32,10 +31,11 @@ from onixfeed.validate.batch_validation import (FRAME_NAMES, Outcome, Plan, Uniq
 from onixfeed.validate.checks import Checks
 from onixfeed.validate.first_seen import FirstSeen
 from onixfeed.validate.key_spool import KeySpool
-from onixfeed.validate.prolog import (add_namespace, as_utf8, checks_wrapper, message_info, only_root_open,
+from onixfeed.validate.prolog import (add_namespace, checks_wrapper, message_info, only_root_open,
                                       read_prolog_elements, read_root, screen_prolog, unreadable_root_findings)
 from onixfeed.validate.runner import Runner, default_jobs
-from onixfeed.validate.split import Batch, ProductSplitter, ascii_compatible
+from onixfeed.validate.split import Batch, ProductSplitter
+from onixfeed.validate.transcode import DecodeFailure, as_utf8
 
 # ---------------------------------------------------------------------------------------
 # How it works. The main process reads the stream once and cuts it, without parsing, into
@@ -137,17 +137,22 @@ def iter_stream(
 
     `batch_bytes` is how much of the file (whole products) one task validates.
     """
-    jobs = jobs or default_jobs()
     result = FileResult(name)
+    try:
+        return (yield from _iter_utf8(as_utf8(stream), result, jobs or default_jobs(), checks, progress, batch_bytes))
+    except DecodeFailure as failure:
+        finding = Finding("XS000", messages.RULES["XS000"], Severity.ERROR, failure.message, name, failure.line)
+        result.findings.append(finding)
+        yield finding
+        return result
+
+
+def _iter_utf8(stream: BinaryIO, result: FileResult, jobs: int, checks: Checks | None, progress: Progress | None,
+               batch_bytes: int) -> Generator[Finding, None, FileResult]:
+    """iter_stream on an ASCII-compatible stream, filling `result` as it goes."""
+    name = result.name
     splitter = ProductSplitter(stream, batch_bytes, BATCH_LINES)
     prolog = splitter.prolog(only_root_open)
-    if prolog.whole and not ascii_compatible(prolog.data[:4]):
-        utf8, problem = as_utf8(prolog.data)
-        if problem is None:
-            return (yield from iter_stream(io.BytesIO(utf8), name, jobs=1, checks=checks, progress=progress))
-        result.findings.append(Finding("XS000", messages.RULES["XS000"], Severity.ERROR, problem, name, 1))
-        yield result.findings[0]
-        return result
     root = read_root(prolog.data)
     if root is None:
         data = prolog.data if prolog.whole else prolog.data + b"".join(b.data for b in splitter.batches(prolog.product_tag))
@@ -213,7 +218,7 @@ def iter_stream(
             result.findings.extend(found)
             yield from found
             if progress is not None:
-                progress(splitter.bytes_read, products)
+                progress(getattr(stream, "source_bytes", splitter.bytes_read), products)
             if outcome.syntax is not None or broken:
                 break  # like the parser: nothing after a well-formedness error counts
         result.products = products

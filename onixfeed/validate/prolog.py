@@ -143,22 +143,6 @@ def add_namespace(prolog: bytes, root: RootInfo, namespace: str) -> bytes:
     return prolog[: root.name_end] + f' xmlns="{namespace}"'.encode("ascii") + prolog[root.name_end:]
 
 
-def as_utf8(data: bytes) -> tuple[bytes, str | None]:
-    """A UTF-16 or UTF-32 document as UTF-8 with the same lines, or why it cannot be decoded."""
-    if data.startswith((b"\x00\x00\xfe\xff", b"\xff\xfe\x00\x00")):
-        codec = "utf-32"
-    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        codec = "utf-16"
-    else:
-        codec = "utf-16-le" if data[:2] == b"<\x00" else "utf-16-be" if data[:2] == b"\x00<" else "utf-32"
-    try:
-        text = data.decode(codec)
-    except UnicodeDecodeError as exc:
-        return b"", f"cannot decode the document as {codec.upper()}: {exc.reason} at byte {exc.start}"
-    text = re.sub(r"""^(\ufeff?\s*<\?xml[^>]*?encoding\s*=\s*)["'][^"']*["']""", r'\1"UTF-8"', text.lstrip("\ufeff"))
-    return text.encode("utf-8"), None
-
-
 def unreadable_root_findings(data: bytes, name: str) -> list[Finding]:
     """A document whose root start tag cannot be read: the parser says why."""
     try:

@@ -46,13 +46,6 @@ class Batch:
     last: bool  # data runs to the end of the file
 
 
-def ascii_compatible(head: bytes) -> bool:
-    """False for UTF-16/UTF-32 (BOM or NUL bytes): byte patterns cannot find their tags."""
-    if head.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff", b"\xff\xfe\x00\x00")):
-        return False
-    return b"\x00" not in head[:4]
-
-
 class ProductSplitter:
     """Read a stream once, yielding the prolog, then batches of about `batch_bytes` each."""
 
@@ -90,10 +83,6 @@ class ProductSplitter:
         while True:
             if not self._buffer and not self._read():
                 return Prolog(b"", None, True)
-            if not ascii_compatible(self._buffer[:4]):
-                while self._read():
-                    pass
-                return Prolog(self._buffer, None, True)
             for match in _PRODUCT_START.finditer(self._buffer, searched):
                 verdict = accept(self._buffer[: match.start()]) if match.group(1) is not None else False
                 tried += match.group(1) is not None

@@ -9,6 +9,7 @@ from pathlib import Path
 from lxml import etree
 from ruamel.yaml import YAML
 
+from onixfeed import onix, schemas
 from onixfeed.findings import Finding
 from onixfeed.validate.checks import MessageInfo
 from onixfeed.validate.rules import RuleChecks
@@ -45,6 +46,28 @@ def load_cases() -> list[Case]:
             cases.append(Case(rule, entry["name"], kinds[0], entry[kinds[0]], int(entry["hits"]),
                               tuple(lines) if lines is not None else None, entry.get("context") or {}, path.name))
     return cases
+
+
+# A Header the official schema accepts, so a wrapped product is judged on its own.
+VALID_HEADER = "<Header><Sender><SenderName>Cases</SenderName></Sender><SentDateTime>20260615</SentDateTime></Header>"
+
+
+def passes_official_schema(product: etree._Element, release: str = "3.0") -> bool:
+    """True when the official XSD accepts `product` (reference names, no namespace) in a message
+    of its own: the products the engine hands over with MessageInfo.schema_valid."""
+    if release not in ("3.0", "3.1"):
+        return False
+    namespace = onix.NAMESPACES[(release, "reference")]
+    body = etree.tostring(product, encoding="unicode")
+    data = f'<ONIXMessage release="{release}">{VALID_HEADER}{body}</ONIXMessage>'
+    try:
+        root = etree.fromstring(data.encode("utf-8"))
+    except etree.XMLSyntaxError:
+        return False
+    for element in root.iter(etree.Element):
+        if "}" not in element.tag:
+            element.tag = f"{{{namespace}}}{element.tag}"
+    return schemas.load_schema(release, "reference").validate(root.getroottree())
 
 
 def message_info(context: dict) -> MessageInfo:

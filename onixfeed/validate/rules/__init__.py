@@ -267,6 +267,12 @@ class Rule:
     def keys(self) -> Callable | None:
         return getattr(self.module, "keys", None)
 
+    @property
+    def needs(self) -> frozenset[str] | None:
+        """The element names without one of which the rule cannot find anything (None: always run)."""
+        names = getattr(self.module, "NEEDS", None)
+        return frozenset(names) if names is not None else None
+
 
 def doc_sections(doc: str) -> dict[str, str]:
     """A rule docstring's sections (Checks, Why, Pass, Fail) as dedented text."""
@@ -385,6 +391,17 @@ class RuleChecks:
             found = _ACTIVE_BY_IDENTITY[key] = (self.severities, _active_rules(self.severities, scope))
         return found[1]
 
+    def _active_checks(self) -> list[tuple[Rule, Severity, frozenset[str] | None]]:
+        """The active product rules with what the per-product loop needs of each, looked up once."""
+        key = (id(self.severities), "product checks")
+        found = _ACTIVE_BY_IDENTITY.get(key)
+        if found is None or found[0] is not self.severities:
+            if len(_ACTIVE_BY_IDENTITY) > 256:
+                _ACTIVE_BY_IDENTITY.clear()
+            checks = [(rule, severity, rule.needs) for rule, severity in self._active("product")]
+            found = _ACTIVE_BY_IDENTITY[key] = (self.severities, checks)
+        return found[1]
+
     def _context(self, message: MessageInfo) -> Context:
         return Context(message, self.today or datetime.date.today())
 
@@ -404,7 +421,10 @@ class RuleChecks:
         record = (context.child_text(product, "RecordReference") or "").strip() or None
         findings: list[Finding] = []
         keys: list[Key] = []
-        for rule, severity in self._active("product"):
+        present = context.index(product).keys()  # the names in the product, for the rules' NEEDS
+        for rule, severity, needs in self._active_checks():
+            if needs is not None and present.isdisjoint(needs):
+                continue  # none of the elements the rule looks at: it cannot find anything
             # inlined rather than a call to _run: this loop runs for every rule of every product
             try:
                 for hit in rule.module.check(product, context):

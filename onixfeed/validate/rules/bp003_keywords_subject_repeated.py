@@ -27,6 +27,9 @@ CODE = "BP003"
 NAME = "keywords-subject-repeated"
 
 
+# Without one of these elements in the product the rule finds nothing (the runner skips it).
+NEEDS = ("Subject",)
+
 def check(product, context) -> Iterator[Hit]:
     by_detail: dict = {}
     for subject in keyword_subjects(product, context):

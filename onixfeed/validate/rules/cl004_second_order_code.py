@@ -32,6 +32,9 @@ CODE = "CL004"
 NAME = "second-order-code"
 
 
+# Without one of these elements in the product the rule finds nothing (the runner skips it).
+NEEDS = tuple(composite for composite, _, _ in SECOND_ORDER_PAIRS)
+
 def check(product, context) -> Iterator[Hit]:
     release = context.message.release
     mapping = second_order(release)

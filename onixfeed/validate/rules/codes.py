@@ -11,6 +11,7 @@ from typing import Iterator
 from lxml import etree
 
 from onixfeed import codelists, schemas
+from onixfeed.validate.rules import structure
 
 # Elements typed as space-separated lists of codes (dt.CountryCodeList, dt.RegionCodeList
 # in EDItEUR's schema): each item comes from list 91 (countries) or 49 (regions).
@@ -165,6 +166,15 @@ def _deprecated_names(release: str) -> tuple[dict[str, tuple[int, bool, frozense
 
 
 @functools.lru_cache(maxsize=None)
+def _attribute_holders(release: str, names: tuple[str, ...]) -> frozenset[str] | None:
+    """The elements a schema-valid product may carry any of the attributes `names` on (None: not known)."""
+    try:
+        return frozenset().union(*(structure.attribute_holders(release, name) for name in names))
+    except LookupError:
+        return None
+
+
+@functools.lru_cache(maxsize=None)
 def _attribute_finder(names: tuple[str, ...]) -> etree.XPath:
     return etree.XPath(" | ".join(f"descendant-or-self::*/@{name}" for name in names))
 
@@ -190,7 +200,16 @@ def _deprecated(product: etree._Element, context) -> list[tuple[etree._Element, 
             for value in text.split() if multi else (text.strip(),):
                 if value in deprecated:
                     found.append((element, f"<{tag}>", value, number))
-    if attributes:
+    holders = _attribute_holders(context.message.release, tuple(sorted(attributes))) if context.message.schema_valid else None
+    if holders is not None:
+        # the schema placed every attribute: look only at the elements it lets carry one (those present)
+        for tag in index.keys() & holders:
+            for element in index[tag]:
+                for name, value in element.items():  # in document order, as the XPath below gives them
+                    listed = attributes.get(name)
+                    if listed is not None and value.strip() in listed[1]:
+                        found.append((element, f"<{tag}> @{name}", value.strip(), listed[0]))
+    elif attributes:
         for raw in _attribute_finder(tuple(sorted(attributes)))(product):
             name = raw.attrname
             number, deprecated = attributes[name]

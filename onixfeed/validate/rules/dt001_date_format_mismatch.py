@@ -24,11 +24,14 @@ from __future__ import annotations
 from typing import Iterator
 
 from onixfeed.validate.rules import Hit
-from onixfeed.validate.rules.dates import FORMATS, dated_values, shape_ok
+from onixfeed.validate.rules.dates import ALL_TAGS, FORMATS, dated_values, shape_ok
 
 CODE = "DT001"
 NAME = "date-format-mismatch"
 
+
+# Without one of these elements in the product the rule finds nothing (the runner skips it).
+NEEDS = ALL_TAGS  # every element holding a date or a date composite
 
 def check(product, context) -> Iterator[Hit]:
     for element, value, fmt in dated_values(product, context):

@@ -39,6 +39,9 @@ PARENTS = {
 }
 
 
+# Without one of these elements in the product the rule finds nothing (the runner skips it).
+NEEDS = tuple(PARENTS)
+
 def check(product, context) -> Iterator[Hit]:
     composites = context.elements(product, *PARENTS)
     if len(composites) < 2:

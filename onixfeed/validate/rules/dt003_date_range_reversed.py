@@ -19,13 +19,16 @@ from __future__ import annotations
 from typing import Iterator
 
 from onixfeed.validate.rules import Hit
-from onixfeed.validate.rules.dates import dated_values, range_sides, shape_ok
+from onixfeed.validate.rules.dates import ALL_TAGS, dated_values, range_sides, shape_ok
 
 CODE = "DT003"
 NAME = "date-range-reversed"
 
 RANGE_FORMATS = frozenset({"06", "07", "08", "09", "10", "11"})
 
+
+# Without one of these elements in the product the rule finds nothing (the runner skips it).
+NEEDS = ALL_TAGS
 
 def check(product, context) -> Iterator[Hit]:
     for element, value, fmt in dated_values(product, context):

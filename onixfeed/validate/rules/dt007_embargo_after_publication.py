@@ -29,6 +29,9 @@ CODE = "DT007"
 NAME = "embargo-after-publication"
 
 
+# Without one of these elements in the product the rule finds nothing (the runner skips it).
+NEEDS = ("PublishingDate",)
+
 def check(product, context) -> Iterator[Hit]:
     detail = context.child(product, "PublishingDetail")
     if detail is None:

@@ -29,6 +29,9 @@ CODE = "DT008"
 NAME = "market-date-before-publication"
 
 
+# Without one of these elements in the product the rule finds nothing (the runner skips it).
+NEEDS = ("MarketDate",)
+
 def check(product, context) -> Iterator[Hit]:
     markets = context.children_at(product, "ProductSupply", "MarketPublishingDetail")
     if not markets:

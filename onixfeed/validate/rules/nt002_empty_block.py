@@ -30,6 +30,9 @@ BLOCKS = ("CollateralDetail", "ContentDetail", "RelatedMaterial", "PromotionDeta
 BLOCK_UPDATES = frozenset({"04", "88"})
 
 
+# Without one of these elements in the product the rule finds nothing (the runner skips it).
+NEEDS = BLOCKS
+
 def check(product, context) -> Iterator[Hit]:
     children = context.children(product)
     if (first_text(children, "NotificationType") or "").strip() in BLOCK_UPDATES:

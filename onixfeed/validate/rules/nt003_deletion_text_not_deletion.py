@@ -25,6 +25,9 @@ CODE = "NT003"
 NAME = "deletion-text-not-deletion"
 
 
+# Without one of these elements in the product the rule finds nothing (the runner skips it).
+NEEDS = ("DeletionText",)
+
 def check(product, context) -> Iterator[Hit]:
     children = context.children(product)
     text = children.get("DeletionText")

@@ -24,6 +24,9 @@ CODE = "PD003"
 NAME = "product-form-detail-repeated"
 
 
+# Without one of these elements in the product the rule finds nothing (the runner skips it).
+NEEDS = ("ProductFormDetail",)
+
 def check(product, context) -> Iterator[Hit]:
     for detail in context.elements(product, "DescriptiveDetail", "ProductPart", "RelatedProduct"):
         details = context.children(detail).get("ProductFormDetail")

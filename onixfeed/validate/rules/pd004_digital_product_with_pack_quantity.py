@@ -29,6 +29,9 @@ NAME = "digital-product-with-pack-quantity"
 DIGITAL = re.compile(r"AJ|AN|AO|E.|LC")
 
 
+# Without one of these elements in the product the rule finds nothing (the runner skips it).
+NEEDS = ("PackQuantity",)
+
 def check(product, context) -> Iterator[Hit]:
     forms = context.children_at(product, "DescriptiveDetail", "ProductForm")
     form = (forms[0].text or "").strip() if forms else ""

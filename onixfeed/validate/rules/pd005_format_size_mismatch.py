@@ -51,6 +51,9 @@ _DIMENSION = {"01": "height", "02": "width"}
 _NUMBER = re.compile(r"[ \t\n\r]*[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?[ \t\n\r]*\Z")
 
 
+# Without one of these elements in the product the rule finds nothing (the runner skips it).
+NEEDS = ("Measure",)
+
 def check(product, context) -> Iterator[Hit]:
     if not any((element.text or "").strip() in SIZES for element in context.elements(product, "ProductFormDetail")):
         return  # no standard size named: most products

@@ -26,6 +26,9 @@ CODE = "PR002"
 NAME = "price-currency-missing"
 
 
+# Without one of these elements in the product the rule finds nothing (the runner skips it).
+NEEDS = ("Price",)
+
 def check(product, context) -> Iterator[Hit]:
     if context.message.default_currency:
         return

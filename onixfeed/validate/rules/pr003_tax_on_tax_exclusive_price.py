@@ -29,6 +29,9 @@ CODE = "PR003"
 NAME = "tax-on-tax-exclusive-price"
 
 
+# Without one of these elements in the product the rule finds nothing (the runner skips it).
+NEEDS = ("Tax",)
+
 def check(product, context) -> Iterator[Hit]:
     for view in price_views(product, context):
         if not view.taxes:

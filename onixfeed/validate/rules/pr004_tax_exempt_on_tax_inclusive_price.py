@@ -27,6 +27,9 @@ CODE = "PR004"
 NAME = "tax-exempt-on-tax-inclusive-price"
 
 
+# Without one of these elements in the product the rule finds nothing (the runner skips it).
+NEEDS = ("TaxExempt",)
+
 def check(product, context) -> Iterator[Hit]:
     for view in price_views(product, context):
         exempt = view.children.get("TaxExempt")

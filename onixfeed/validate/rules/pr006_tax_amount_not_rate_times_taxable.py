@@ -27,6 +27,9 @@ CODE = "PR006"
 NAME = "tax-amount-not-rate-times-taxable"
 
 
+# Without one of these elements in the product the rule finds nothing (the runner skips it).
+NEEDS = ("TaxAmount",)
+
 def check(product, context) -> Iterator[Hit]:
     for view in price_views(product, context):
         for tax in view.taxes:

@@ -30,6 +30,9 @@ CODE = "PR007"
 NAME = "tax-repeat-without-taxable-amount"
 
 
+# Without one of these elements in the product the rule finds nothing (the runner skips it).
+NEEDS = ("Tax",)
+
 def check(product, context) -> Iterator[Hit]:
     for view in price_views(product, context):
         taxes = view.taxes

@@ -24,12 +24,18 @@ from typing import Iterator
 
 from onixfeed.validate.rules import Hit
 from onixfeed.validate.rules.prices import price_views
+from onixfeed.validate.rules.structure import above_zero
 
 CODE = "PR008"
 NAME = "zero-price"
 
 
+# Without one of these elements in the product the rule finds nothing (the runner skips it).
+NEEDS = ("PriceAmount",)
+
 def check(product, context) -> Iterator[Hit]:
+    if context.message.schema_valid and above_zero(context.message.release, "PriceAmount"):
+        return  # the schema's type for <PriceAmount> already excludes zero and below
     for view in price_views(product, context):
         value = view.amount
         if value is not None and value <= 0:

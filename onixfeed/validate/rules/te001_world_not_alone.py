@@ -28,6 +28,9 @@ CODE = "TE001"
 NAME = "world-not-alone"
 
 
+# Without one of these elements in the product the rule finds nothing (the runner skips it).
+NEEDS = ("RegionsIncluded", "RegionsExcluded", "RegionCode")
+
 def check(product, context) -> Iterator[Hit]:
     for view in territory_views(product, context).values():
         if view.world:

@@ -28,6 +28,9 @@ NAME = "territory-code-repeated"
 LISTS = ("CountriesIncluded", "CountriesExcluded", "RegionsIncluded", "RegionsExcluded")
 
 
+# Without one of these elements in the product the rule finds nothing (the runner skips it).
+NEEDS = LISTS
+
 def check(product, context) -> Iterator[Hit]:
     for element in context.elements(product, *LISTS):
         listed = (element.text or "").split()

@@ -26,6 +26,9 @@ CODE = "TE003"
 NAME = "exclusions-without-world"
 
 
+# Without one of these elements in the product the rule finds nothing (the runner skips it).
+NEEDS = ("CountriesExcluded", "RegionsExcluded")
+
 def check(product, context) -> Iterator[Hit]:
     for view in territory_views(product, context).values():
         excluded = view.countries_out if view.countries_out is not None else view.regions_out

@@ -32,6 +32,9 @@ CODE = "TE004"
 NAME = "sales-rights-conflict"
 
 
+# Without one of these elements in the product the rule finds nothing (the runner skips it).
+NEEDS = ("SalesRights",)
+
 def check(product, context) -> Iterator[Hit]:
     rights = sales_rights(product, context)
     if len(rights) < 2:

@@ -38,6 +38,9 @@ PAIRS = {
 }
 
 
+# Without one of these elements in the product the rule finds nothing (the runner skips it).
+NEEDS = ("RegionCode", "PrizeRegion", "RegionsExcluded", "RegionsIncluded")
+
 def check(product, context) -> Iterator[Hit]:
     for composite in context.elements(product, *PAIRS):
         country_name, region_name = PAIRS[composite.tag]

@@ -29,6 +29,9 @@ CODE = "TE007"
 NAME = "row-sales-rights-type"
 
 
+# Without one of these elements in the product the rule finds nothing (the runner skips it).
+NEEDS = ("SalesRights",)
+
 def check(product, context) -> Iterator[Hit]:
     detail = context.child(product, "PublishingDetail")
     if detail is None:

@@ -29,6 +29,9 @@ CODE = "TE008"
 NAME = "price-without-territory"
 
 
+# Without one of these elements in the product the rule finds nothing (the runner skips it).
+NEEDS = ("Price",)
+
 def check(product, context) -> Iterator[Hit]:
     supplies = context.children(product).get("ProductSupply", ())
     unplaced = [(supply, price) for supply in supplies for price in context.children_at(supply, "SupplyDetail", "Price")

@@ -41,6 +41,16 @@ def xhtml_subset(release: str = "3.0") -> frozenset[str]:
     )
 
 
+@functools.lru_cache(maxsize=None)
+def only_subset_inside(release: str) -> bool:
+    """True when, in a product the `release` schema accepted, every element inside a text element
+    (those `text_views` reads) is one of `xhtml_subset()`: the schema admits no other."""
+    from onixfeed.validate.rules import structure
+
+    return (structure.xhtml_closed(release) and xhtml_subset(release) <= xhtml_subset()
+            and not any(structure.element_children(release, name) for name in _formatted_names()))
+
+
 def local(tag: object) -> str:
     return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from onixfeed.validate.rules import Hit
-from onixfeed.validate.rules.textformats import local, text_views, xhtml_subset
+from onixfeed.validate.rules.textformats import local, only_subset_inside, text_views, xhtml_subset
 
 CODE = "TX004"
 NAME = "xhtml-element-not-allowed"
@@ -33,6 +33,8 @@ _ALLOWED_LIMIT = 10_000
 
 
 def check(product, context) -> Iterator[Hit]:
+    if context.message.schema_valid and only_subset_inside(context.message.release):
+        return  # the schema admitted only the subset's elements inside the texts
     allowed = _ALLOWED
     if len(allowed) > _ALLOWED_LIMIT:  # junk with endless names must not grow it without bound
         allowed.clear()

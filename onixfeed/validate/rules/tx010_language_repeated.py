@@ -33,6 +33,9 @@ _ROLES = frozenset({"01", "02"})  # code list 22: language of text, original lan
 _PARTS = frozenset({"LanguageCode", "CountryCode", "ScriptCode"})
 
 
+# Without one of these elements in the product the rule finds nothing (the runner skips it).
+NEEDS = ("Language",)
+
 def check(product, context) -> Iterator[Hit]:
     for detail in context.children(product).get("DescriptiveDetail", ()):
         languages = context.children(detail).get("Language")

@@ -1,0 +1,189 @@
+"""What the official XSD guarantees about a product it accepted, read once per process from its files.
+
+When the schema has passed a product (MessageInfo.schema_valid), every element sits where
+a content model allows it and every value has its type. Rules use these facts to leave
+out work whose findings the schema already excludes; each fact is derived from the XSD
+of the release in use, never assumed, so a schema that allowed more would just keep the
+rule running.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from lxml import etree
+
+from onixfeed import schemas
+
+XS = "{http://www.w3.org/2001/XMLSchema}"
+_PARTICLES = (f"{XS}sequence", f"{XS}choice", f"{XS}group", f"{XS}all")
+
+
+@functools.lru_cache(maxsize=None)
+def _main(release: str) -> etree._Element:
+    return etree.parse(str(schemas.schema_files(release, "reference").main)).getroot()
+
+
+@functools.lru_cache(maxsize=None)
+def _declarations(release: str) -> dict[str, list[etree._Element]]:
+    """Element name -> its declarations (3.1 declares EpubLicense locally, with two types)."""
+    found: dict[str, list[etree._Element]] = {}
+    for element in _main(release).iter(f"{XS}element"):
+        if element.get("name"):
+            found.setdefault(element.get("name"), []).append(element)
+    return found
+
+
+def _global(release: str, kind: str, name: str | None) -> etree._Element | None:
+    if not name:
+        return None
+    return next((node for node in _main(release).iterchildren(f"{XS}{kind}") if node.get("name") == name), None)
+
+
+def _complex_type(release: str, declaration: etree._Element) -> etree._Element | None:
+    inline = declaration.find(f"{XS}complexType")
+    return inline if inline is not None else _global(release, "complexType", declaration.get("type"))
+
+
+@functools.lru_cache(maxsize=None)
+def attribute_holders(release: str, attribute: str) -> frozenset[str]:
+    """Names of the elements the schema lets carry `attribute` (directly or through an attribute group).
+
+    Raises LookupError when the schema allows attributes it does not name (xs:anyAttribute).
+    """
+    main = _main(release)
+    if next(main.iter(f"{XS}anyAttribute"), None) is not None:
+        raise LookupError(f"the {release} schema allows any attribute")
+    subset = _xhtml_subset(release)
+    if next(subset.iter(f"{XS}anyAttribute"), None) is not None or any(
+            node.get("name") == attribute for node in subset.iter(f"{XS}attribute")):
+        raise LookupError(f"the {release} XHTML subset may carry {attribute}")
+    groups = {group.get("name") for group in main.iterchildren(f"{XS}attributeGroup")
+              if any(node.get("name") == attribute for node in group.iter(f"{XS}attribute"))}
+    holders = set()
+    for name, declarations in _declarations(release).items():
+        for declaration in declarations:
+            kind = _complex_type(release, declaration)
+            if kind is None:
+                continue
+            if any(node.get("name") == attribute for node in kind.iter(f"{XS}attribute")) or any(
+                    node.get("ref") in groups for node in kind.iter(f"{XS}attributeGroup")):
+                holders.add(name)
+    return frozenset(holders)
+
+
+@functools.lru_cache(maxsize=None)
+def may_be_empty(release: str, name: str) -> bool:
+    """True when the schema accepts `name` without any element child (its content model may match nothing)."""
+    declarations = _declarations(release).get(name)
+    if not declarations:
+        return True  # not in the schema: nothing is known
+    return any(_nullable_type(release, _complex_type(release, declaration)) for declaration in declarations)
+
+
+def _nullable_type(release: str, kind: etree._Element | None) -> bool:
+    if kind is None:
+        return True  # simple content: no element child at all
+    for part in kind:
+        if part.tag in _PARTICLES:
+            return _nullable(release, part)
+        if part.tag == f"{XS}complexContent":
+            extension = part.find(f"{XS}extension")
+            if extension is None:
+                return True
+            base = _global(release, "complexType", extension.get("base"))
+            own = [node for node in extension if node.tag in _PARTICLES]
+            # a base from another file (the XHTML subset's Flow) is mixed text that may be empty
+            return (base is None or _nullable_type(release, base)) and all(_nullable(release, node) for node in own)
+    return True
+
+
+def _nullable(release: str, particle: etree._Element) -> bool:
+    if particle.get("minOccurs", "1") == "0":
+        return True
+    tag = particle.tag
+    if tag == f"{XS}element":
+        return False
+    if tag == f"{XS}group":
+        group = _global(release, "group", particle.get("ref"))
+        return group is None or all(_nullable(release, node) for node in group if node.tag in _PARTICLES)
+    parts = [node for node in particle if node.tag in _PARTICLES or node.tag == f"{XS}element"]
+    if tag == f"{XS}choice":
+        return any(_nullable(release, node) for node in parts)
+    return all(_nullable(release, node) for node in parts)
+
+
+@functools.lru_cache(maxsize=None)
+def above_zero(release: str, name: str) -> bool:
+    """True when every declaration of `name` types its value as a decimal above zero (minExclusive 0)."""
+    declarations = _declarations(release).get(name)
+    if not declarations:
+        return False
+    for declaration in declarations:
+        kind = _complex_type(release, declaration)
+        extension = kind.find(f"{XS}simpleContent/{XS}extension") if kind is not None else None
+        if extension is None or not _excludes_zero(release, extension.get("base"), set()):
+            return False
+    return True
+
+
+def _excludes_zero(release: str, type_name: str | None, seen: set[str]) -> bool:
+    simple = _global(release, "simpleType", type_name)
+    if simple is None or type_name in seen:
+        return False
+    seen.add(type_name)
+    restriction = simple.find(f"{XS}restriction")
+    if restriction is None:
+        return False
+    bound = restriction.find(f"{XS}minExclusive")
+    if bound is not None and restriction.get("base") == "xs:decimal":
+        try:
+            return float(bound.get("value")) >= 0
+        except (TypeError, ValueError):
+            return False
+    return _excludes_zero(release, restriction.get("base"), seen)
+
+
+@functools.lru_cache(maxsize=None)
+def _xhtml_subset(release: str) -> etree._Element:
+    path = schemas.schema_files(release, "reference").main.parent / "ONIX_XHTML_Subset.xsd"
+    return etree.parse(str(path)).getroot()
+
+
+@functools.lru_cache(maxsize=None)
+def xhtml_closed(release: str) -> bool:
+    """True when the XHTML subset admits only the elements it declares globally (no wildcard, no local element)."""
+    root = _xhtml_subset(release)
+    if next(root.iter(f"{XS}any"), None) is not None:
+        return False
+    return all(element.getparent() is root for element in root.iter(f"{XS}element") if element.get("name"))
+
+
+@functools.lru_cache(maxsize=None)
+def element_children(release: str, name: str) -> frozenset[str]:
+    """The ONIX element names the schema allows as children of `name` (XHTML content not included)."""
+    found: set[str] = set()
+    for declaration in _declarations(release).get(name, ()):
+        kind = _complex_type(release, declaration)
+        if kind is not None:
+            _collect_refs(release, kind, found, set())
+    return frozenset(found)
+
+
+def _collect_refs(release: str, node: etree._Element, found: set[str], seen: set[str]) -> None:
+    for below in node:
+        tag = below.tag
+        if tag == f"{XS}element":
+            found.add(below.get("ref") or below.get("name"))
+        elif tag == f"{XS}group" and below.get("ref"):
+            group = _global(release, "group", below.get("ref"))
+            if group is not None and below.get("ref") not in seen:
+                seen.add(below.get("ref"))
+                _collect_refs(release, group, found, seen)
+        elif tag == f"{XS}extension":
+            base = _global(release, "complexType", below.get("base"))
+            if base is not None:
+                _collect_refs(release, base, found, seen)
+            _collect_refs(release, below, found, seen)
+        elif isinstance(tag, str) and tag != f"{XS}annotation":
+            _collect_refs(release, below, found, seen)

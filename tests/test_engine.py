@@ -205,6 +205,14 @@ def test_the_splitter_cuts_a_prefixed_message_at_its_prefixed_products():
     assert run(data).findings == [] and run(data).products == 5
 
 
+def test_the_splitter_cuts_after_end_tags_with_white_space_before_their_bracket():
+    data = message_bytes(4, seed=36).replace(b"</Product>", b"</Product >", 2).replace(b"</Product>", b"</Product\n>", 1)
+    splitter = ProductSplitter(io.BytesIO(data), batch_bytes=1, block_size=4096)
+    prolog = splitter.prolog()
+    assert len(list(splitter.batches(prolog.product_tag))) == 4
+    assert run(data).findings == [] and run(bad_form(data, 4), jobs=2).products == 4
+
+
 def test_library_verbs_read_paths_and_gzip(tmp_path):
     good = tmp_path / "good.xml"
     good.write_bytes(message_bytes(2, seed=19))

@@ -107,7 +107,7 @@ class ProductSplitter:
         """Yield the products after the prolog in batches (call after prolog())."""
         # One pass finds the end tag or the start of a comment or CDATA section to step over.
         # (No capturing group: one would turn off the regex engine's fast literal search.)
-        end_tag = re.compile(b"</" + re.escape(product_tag) + b">|<!")
+        end_tag = re.compile(b"</" + re.escape(product_tag) + rb"\s*>|<!")
         start_tag = b"<" + product_tag
         buffer_offset = self._offset  # file offset of self._buffer[0]
         start = 0  # batch start within the buffer

@@ -164,3 +164,11 @@ def test_a_schema_with_wildcards_is_not_rewritten():
         b'</xs:complexType></xs:element></xs:schema>')
     with pytest.raises(screening.Unscreenable):
         screening.rewrite(schema.getroottree(), "urn:x")
+
+
+def test_a_schema_whose_default_namespace_is_another_is_not_rewritten():
+    schema = etree.fromstring(
+        b'<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns="http://www.w3.org/2001/XMLSchema" '
+        b'targetNamespace="urn:x"><xs:element name="A" type="string"/></xs:schema>')
+    with pytest.raises(screening.Unscreenable):
+        screening.rewrite(schema.getroottree(), "urn:x")

@@ -31,6 +31,8 @@ from onixfeed import schemas
 
 XS = "{http://www.w3.org/2001/XMLSchema}"
 _REGEX_SPECIAL = frozenset("\\|.?*+(){}-[]^")  # XML Schema's single-character escapes
+# on the schema element (written xs:schema, as EDItEUR's are; another prefix is left as it is,
+# and the no-namespace batches then fail screening and go to the official schema)
 _SCHEMA_NAMESPACE = re.compile(rb"""(<xs:schema\b[^>]*?)\s(?:targetNamespace|xmlns)\s*=\s*("[^"]*"|'[^']*')""")
 
 
@@ -80,6 +82,9 @@ def rewrite(document: etree._ElementTree, namespace: str | None) -> bytes:
             restriction.remove(enumeration)
         pattern = etree.Element(f"{XS}pattern", value=trie_pattern(codes))
         restriction.insert(position, pattern)
+    target = document.getroot().get("targetNamespace")
+    if target is not None and document.getroot().nsmap.get(None, target) != target:
+        raise Unscreenable("the schema's default namespace is not its target namespace")
     text = etree.tostring(document, encoding="utf-8")
     while True:  # both attributes, in whichever order they come
         stripped = _SCHEMA_NAMESPACE.sub(rb"\1", text, count=1)

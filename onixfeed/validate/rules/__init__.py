@@ -125,7 +125,10 @@ class Context:
         index = self._index
         if len(tags) == 1:
             return index.get(tags[0], _NONE)
-        return [element for tag in tags for element in index.get(tag, _NONE)]
+        present = index.keys() & _name_set(tags)  # in C: most of the names asked for are absent
+        if not present:
+            return _NONE
+        return [element for tag in tags if tag in present for element in index[tag]]
 
     def index(self, root: etree._Element) -> dict[str, list[etree._Element]]:
         """Every element within `root` (root included) by name, each name's in document order."""
@@ -179,6 +182,17 @@ class Context:
 
 
 _NONE: tuple = ()
+_NAME_SETS: dict[tuple[str, ...], frozenset[str]] = {}
+
+
+def _name_set(tags: tuple[str, ...]) -> frozenset[str]:
+    """The names of a (repeated) `elements()` request as a set, made once per distinct request."""
+    found = _NAME_SETS.get(tags)
+    if found is None:
+        if len(_NAME_SETS) > 1024:  # callers ask with a few fixed name lists; never grow without bound
+            _NAME_SETS.clear()
+        found = _NAME_SETS[tags] = frozenset(tags)
+    return found
 
 
 def child(element: etree._Element, name: str) -> etree._Element | None:

@@ -34,16 +34,18 @@ NAME = "second-order-code"
 
 # Without one of these elements in the product the rule finds nothing (the runner skips it).
 NEEDS = tuple(composite for composite, _, _ in SECOND_ORDER_PAIRS)
+_COMPOSITES = frozenset(NEEDS)
 
 def check(product, context) -> Iterator[Hit]:
     release = context.message.release
     mapping = second_order(release)
     index = context.index(product)
     tables = None
+    present = index.keys() & _COMPOSITES
     for composite_name, type_name, value_name in SECOND_ORDER_PAIRS:
-        composites = index.get(composite_name)
-        if composites is None:
+        if composite_name not in present:
             continue
+        composites = index[composite_name]
         for composite in composites:
             children = context.children(composite)
             kind = (first_text(children, type_name) or "").strip()

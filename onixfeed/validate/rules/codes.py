@@ -166,6 +166,11 @@ def _deprecated_names(release: str) -> tuple[dict[str, tuple[int, bool, frozense
 
 
 @functools.lru_cache(maxsize=None)
+def _deprecated_name_set(release: str) -> frozenset[str]:
+    return frozenset(_deprecated_names(release)[0])
+
+
+@functools.lru_cache(maxsize=None)
 def _attribute_holders(release: str, names: tuple[str, ...]) -> frozenset[str] | None:
     """The elements a schema-valid product may carry any of the attributes `names` on (None: not known)."""
     try:
@@ -189,15 +194,21 @@ def _deprecated(product: etree._Element, context) -> list[tuple[etree._Element, 
     elements, attributes = _deprecated_names(context.message.release)
     index = context.index(product)
     found = []
-    for tag, (number, multi, deprecated) in elements.items():
-        group = index.get(tag)
-        if group is None:
-            continue
-        for element in group:
+    # any order of names will do: the findings are put in document order below (one element, one name)
+    for tag in index.keys() & _deprecated_name_set(context.message.release):
+        number, multi, deprecated = elements[tag]
+        for element in index[tag]:
             text = element.text
             if not text:
                 continue
-            for value in text.split() if multi else (text.strip(),):
+            if multi:
+                if deprecated.isdisjoint(text.split()):
+                    continue  # the usual case, decided in C
+                for value in text.split():
+                    if value in deprecated:
+                        found.append((element, f"<{tag}>", value, number))
+            else:
+                value = text.strip()
                 if value in deprecated:
                     found.append((element, f"<{tag}>", value, number))
     holders = _attribute_holders(context.message.release, tuple(sorted(attributes))) if context.message.schema_valid else None

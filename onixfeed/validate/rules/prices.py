@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
-from typing import NamedTuple
 
 from lxml import etree
 
@@ -26,23 +25,57 @@ def _supply_prices(product: etree._Element, context) -> list[etree._Element]:
     return context.children_at(product, "ProductSupply", "SupplyDetail", "Price")
 
 
-class TaxView(NamedTuple):
-    """One Tax composite read once: its children by name and its three amounts."""
+class TaxView:
+    """One Tax composite read once: its children by name; its three amounts parsed when first asked."""
 
-    element: etree._Element
-    children: dict
-    taxable: Decimal | None  # TaxableAmount
-    tax: Decimal | None  # TaxAmount
-    rate: Decimal | None  # TaxRatePercent
+    __slots__ = ("element", "children", "_amounts")
+
+    def __init__(self, element: etree._Element, children: dict):
+        self.element = element
+        self.children = children
+        self._amounts: tuple | None = None
+
+    def _read(self) -> tuple:
+        if self._amounts is None:
+            children = self.children
+            self._amounts = (first_amount(children, "TaxableAmount"), first_amount(children, "TaxAmount"),
+                             first_amount(children, "TaxRatePercent"))
+        return self._amounts
+
+    @property
+    def taxable(self) -> Decimal | None:
+        """TaxableAmount"""
+        return self._read()[0]
+
+    @property
+    def tax(self) -> Decimal | None:
+        """TaxAmount"""
+        return self._read()[1]
+
+    @property
+    def rate(self) -> Decimal | None:
+        """TaxRatePercent"""
+        return self._read()[2]
 
 
-class PriceView(NamedTuple):
-    """One Price read once for every price rule: its children by name, amount and taxes."""
+class PriceView:
+    """One Price read once for every price rule: its children by name and taxes; its amount parsed
+    when first asked (most rules never need it, and a Decimal is the costliest part)."""
 
-    element: etree._Element
-    children: dict
-    amount: Decimal | None  # PriceAmount, None when missing or not a number
-    taxes: list[TaxView]
+    __slots__ = ("element", "children", "taxes", "_amount")
+
+    def __init__(self, element: etree._Element, children: dict, taxes: list[TaxView]):
+        self.element = element
+        self.children = children
+        self.taxes = taxes
+        self._amount = _UNSEEN
+
+    @property
+    def amount(self) -> Decimal | None:
+        """PriceAmount, None when missing or not a number."""
+        if self._amount is _UNSEEN:
+            self._amount = first_amount(self.children, "PriceAmount")
+        return self._amount
 
 
 def price_views(product: etree._Element, context) -> list[PriceView]:
@@ -54,10 +87,8 @@ def _price_views(product: etree._Element, context) -> list[PriceView]:
     views = []
     for price in prices(product, context):
         children = context.children(price)
-        taxes = [TaxView(tax, parts, first_amount(parts, "TaxableAmount"), first_amount(parts, "TaxAmount"),
-                         first_amount(parts, "TaxRatePercent"))
-                 for tax, parts in ((tax, context.children(tax)) for tax in children.get("Tax", ()))]
-        views.append(PriceView(price, children, first_amount(children, "PriceAmount"), taxes))
+        taxes = [TaxView(tax, context.children(tax)) for tax in children.get("Tax", ())]
+        views.append(PriceView(price, children, taxes))
     return views
 
 

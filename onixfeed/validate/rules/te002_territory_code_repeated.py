@@ -33,14 +33,32 @@ NEEDS = LISTS
 
 def check(product, context) -> Iterator[Hit]:
     for element in context.elements(product, *LISTS):
-        listed = (element.text or "").split()
-        if len(set(listed)) == len(listed):
-            continue  # no code twice: the usual case
+        repeated = _repeated(element.text or "")
+        if repeated:
+            yield Hit(f"<{element.tag}> lists {' '.join(repeated)} more than once", element)
+
+
+# list text -> its repeated codes: feeds repeat the same territory lists product after product.
+_REPEATED: dict[str, tuple[str, ...]] = {}
+_REPEATED_LIMIT = 10_000
+
+
+def _repeated(text: str) -> tuple[str, ...]:
+    """The codes a list text names more than once, in the order of their first repeat."""
+    found = _REPEATED.get(text)
+    if found is not None:
+        return found
+    listed = text.split()
+    repeated: list[str] = []
+    if len(set(listed)) != len(listed):  # no code twice: the usual case
         seen: set[str] = set()
-        repeated: list[str] = []
         for code in listed:
             if code in seen and code not in repeated:
                 repeated.append(code)
             seen.add(code)
-        if repeated:
-            yield Hit(f"<{element.tag}> lists {' '.join(repeated)} more than once", element)
+    found = tuple(repeated)
+    if len(text) <= 2_000:  # a long junk text is judged, not kept
+        if len(_REPEATED) >= _REPEATED_LIMIT:
+            _REPEATED.clear()
+        _REPEATED[text] = found
+    return found

@@ -11,14 +11,29 @@ FOR_SALE = frozenset({"01", "02"})  # list 46: for sale with exclusive / non-exc
 LIST_ELEMENTS = ("CountriesIncluded", "RegionsIncluded", "CountriesExcluded", "RegionsExcluded")
 
 
-def codes(element: etree._Element | None, name: str | None = None) -> list[str]:
+def codes(element: etree._Element | None, name: str | None = None) -> tuple[str, ...]:
     """The space-separated codes of an element (or of its child `name`), in order."""
     if element is not None and name is not None:
         # a child by name: iterchildren filters in C, twice as fast as find() (ElementPath)
         element = next(element.iterchildren(name), None)
-    if element is None or not element.text:
-        return []
-    return element.text.split()
+    if element is None:
+        return ()
+    text = element.text
+    if not text:
+        return ()
+    found = _CODES.get(text)
+    if found is None:
+        found = tuple(text.split())
+        if len(text) <= 2_000:  # a long junk text is read, not kept
+            if len(_CODES) >= _CODES_LIMIT:
+                _CODES.clear()
+            _CODES[text] = found
+    return found
+
+
+# list text -> its codes: feeds repeat the same territories product after product (tuples, so shared safely).
+_CODES: dict[str, tuple[str, ...]] = {}
+_CODES_LIMIT = 10_000
 
 
 def territories(product: etree._Element, context) -> Sequence[etree._Element]:
@@ -39,10 +54,10 @@ class TerritoryView(NamedTuple):
     regions_in: etree._Element | None
     countries_out: etree._Element | None
     regions_out: etree._Element | None
-    included: list[str]  # codes of countries_in
-    regions: list[str]  # codes of regions_in
-    excluded: list[str]  # codes of countries_out
-    regions_excluded: list[str]  # codes of regions_out
+    included: tuple[str, ...]  # codes of countries_in
+    regions: tuple[str, ...]  # codes of regions_in
+    excluded: tuple[str, ...]  # codes of countries_out
+    regions_excluded: tuple[str, ...]  # codes of regions_out
     world: bool  # RegionsIncluded holds WORLD (is_world)
 
 

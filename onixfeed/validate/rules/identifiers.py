@@ -78,6 +78,8 @@ def composites(root: etree._Element, context) -> dict[str, list[Composite]]:
 def typed_values(root: etree._Element, context, wanted: dict[str, frozenset[str]]) -> Iterator[tuple[str, etree._Element, str]]:
     """(type code, IDValue element, stripped value) for each composite in `wanted` whose type is listed."""
     found = composites(root, context)
+    if _wanted_pairs(wanted).isdisjoint(context.shared(root, _typed_pairs)):
+        return  # no composite of a wanted type (most schemes are absent from most products)
     for tag, rows in found.items():  # the few composites present, not every name wanted
         kinds = wanted.get(tag)
         if kinds is None:
@@ -85,6 +87,25 @@ def typed_values(root: etree._Element, context, wanted: dict[str, frozenset[str]
         for row in rows:
             if row.kind in kinds and row.value_element is not None:
                 yield row.kind, row.value_element, row.value
+
+
+def _typed_pairs(root: etree._Element, context) -> frozenset[tuple[str, str]]:
+    """(composite, type code) of every identifier composite of a product, read once."""
+    return frozenset((tag, row.kind) for tag, rows in composites(root, context).items() for row in rows)
+
+
+# id of a rule's `wanted` mapping -> (that mapping, kept so its id is not reused; its (composite, type) pairs)
+_WANTED_PAIRS: dict[int, tuple[dict, frozenset[tuple[str, str]]]] = {}
+
+
+def _wanted_pairs(wanted: dict[str, frozenset[str]]) -> frozenset[tuple[str, str]]:
+    found = _WANTED_PAIRS.get(id(wanted))
+    if found is None or found[0] is not wanted:
+        if len(_WANTED_PAIRS) > 256:
+            _WANTED_PAIRS.clear()
+        found = _WANTED_PAIRS[id(wanted)] = (wanted, frozenset((tag, kind) for tag, kinds in wanted.items()
+                                                                for kind in kinds))
+    return found[1]
 
 
 def _digit(char: str) -> int:

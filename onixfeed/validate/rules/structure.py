@@ -16,7 +16,6 @@ from lxml import etree
 from onixfeed import schemas
 
 XS = "{http://www.w3.org/2001/XMLSchema}"
-_PARTICLES = (f"{XS}sequence", f"{XS}choice", f"{XS}group", f"{XS}all")
 
 
 @functools.lru_cache(maxsize=None)
@@ -70,47 +69,6 @@ def attribute_holders(release: str, attribute: str) -> frozenset[str]:
                     node.get("ref") in groups for node in kind.iter(f"{XS}attributeGroup")):
                 holders.add(name)
     return frozenset(holders)
-
-
-@functools.lru_cache(maxsize=None)
-def may_be_empty(release: str, name: str) -> bool:
-    """True when the schema accepts `name` without any element child (its content model may match nothing)."""
-    declarations = _declarations(release).get(name)
-    if not declarations:
-        return True  # not in the schema: nothing is known
-    return any(_nullable_type(release, _complex_type(release, declaration)) for declaration in declarations)
-
-
-def _nullable_type(release: str, kind: etree._Element | None) -> bool:
-    if kind is None:
-        return True  # simple content: no element child at all
-    for part in kind:
-        if part.tag in _PARTICLES:
-            return _nullable(release, part)
-        if part.tag == f"{XS}complexContent":
-            extension = part.find(f"{XS}extension")
-            if extension is None:
-                return True
-            base = _global(release, "complexType", extension.get("base"))
-            own = [node for node in extension if node.tag in _PARTICLES]
-            # a base from another file (the XHTML subset's Flow) is mixed text that may be empty
-            return (base is None or _nullable_type(release, base)) and all(_nullable(release, node) for node in own)
-    return True
-
-
-def _nullable(release: str, particle: etree._Element) -> bool:
-    if particle.get("minOccurs", "1") == "0":
-        return True
-    tag = particle.tag
-    if tag == f"{XS}element":
-        return False
-    if tag == f"{XS}group":
-        group = _global(release, "group", particle.get("ref"))
-        return group is None or all(_nullable(release, node) for node in group if node.tag in _PARTICLES)
-    parts = [node for node in particle if node.tag in _PARTICLES or node.tag == f"{XS}element"]
-    if tag == f"{XS}choice":
-        return any(_nullable(release, node) for node in parts)
-    return all(_nullable(release, node) for node in parts)
 
 
 @functools.lru_cache(maxsize=None)

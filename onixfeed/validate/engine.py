@@ -25,7 +25,7 @@ from lxml import etree
 
 from onixfeed import onix, schemas
 from onixfeed.findings import Finding, Severity
-from onixfeed.validate import messages
+from onixfeed.validate import messages, screening
 from onixfeed.validate.batch_validation import (FRAME_NAMES, Outcome, Plan, UniqueRule, unique_rules,
                                                  normalise, prefix_of, validate_batch)
 from onixfeed.validate.checks import Checks
@@ -171,9 +171,10 @@ def _iter_utf8(stream: BinaryIO, result: FileResult, jobs: int, checks: Checks |
     plan = Plan(name, flavour.release, flavour.tags, text, elements, prefix_of(text), closer,
                 unique_rules(flavour.release, flavour.tags), info, checks, prolog.whole,
                 checks_wrapper(text, root) if checks is not None else None,
-                None if prolog.whole else screen_prolog(prolog.data, root, flavour, closer))
-    if plan.screen_prolog is None:
-        schemas.load_schema(flavour.release, flavour.tags)  # compile once, before workers fork
+                None if prolog.whole else screen_prolog(prolog.data, root, flavour))
+    # compiled once, before workers fork
+    if plan.screen_prolog is None or screening.load_screening_schema(flavour.release, flavour.tags) is None:
+        schemas.load_schema(flavour.release, flavour.tags)
     if checks is not None and header is not None:
         found = list(checks.header(header, info))
         result.findings.extend(found)

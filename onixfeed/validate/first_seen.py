@@ -16,7 +16,7 @@ from hashlib import blake2b
 class FirstSeen:
     """Remember the line where each key first appears."""
 
-    def __init__(self, capacity: int = 1 << 12):
+    def __init__(self, capacity: int = 1 << 10):
         self._size = 0
         self._allocate(max(16, 1 << (capacity - 1).bit_length()))
 

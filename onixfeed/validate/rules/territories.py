@@ -77,21 +77,11 @@ def view_of(views: dict[etree._Element, TerritoryView], territory: etree._Elemen
 
 
 def read_territory(territory: etree._Element) -> TerritoryView:
-    countries_in = regions_in = countries_out = regions_out = None
+    first: dict = {}
     for below in territory:  # one pass over the few children, not four iterchildren() calls
-        tag = below.tag
-        if tag == "CountriesIncluded":
-            if countries_in is None:
-                countries_in = below
-        elif tag == "RegionsIncluded":
-            if regions_in is None:
-                regions_in = below
-        elif tag == "CountriesExcluded":
-            if countries_out is None:
-                countries_out = below
-        elif tag == "RegionsExcluded":
-            if regions_out is None:
-                regions_out = below
+        first.setdefault(below.tag, below)
+    countries_in, regions_in = first.get("CountriesIncluded"), first.get("RegionsIncluded")
+    countries_out, regions_out = first.get("CountriesExcluded"), first.get("RegionsExcluded")
     regions = codes(regions_in)
     return TerritoryView(territory, countries_in, regions_in, countries_out, regions_out, codes(countries_in),
                          regions, codes(countries_out), codes(regions_out), WORLD in regions)

@@ -40,3 +40,13 @@ def test_an_empty_spool_reads_as_empty_and_a_small_one_reads_back():
     spool.extend(keys(3))
     assert list(spool) == keys(3)
     spool.close()
+
+
+def test_without_a_writable_temporary_folder_the_keys_stay_in_memory(tmp_path, monkeypatch):
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "missing"))
+    spool = KeySpool()
+    spool.extend(keys(5_000))
+    assert list(spool) == keys(5_000)
+    spool.close()

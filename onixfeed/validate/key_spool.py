@@ -7,6 +7,7 @@ they come and read back, in document order, each time the checks iterate over th
 
 from __future__ import annotations
 
+import io
 import marshal
 import tempfile
 from typing import Iterable, Iterator
@@ -34,7 +35,10 @@ class KeySpool:
     def _flush(self) -> None:
         if self._pending:
             if self._file is None:
-                self._file = tempfile.TemporaryFile(prefix="onixfeed-keys-")
+                try:
+                    self._file = tempfile.TemporaryFile(prefix="onixfeed-keys-")
+                except OSError:  # no writable temporary folder: keep them in memory instead
+                    self._file = io.BytesIO()
             self._file.seek(0, 2)
             marshal.dump(self._pending, self._file)
             self._pending = []

@@ -51,12 +51,12 @@ def prefixed(data: bytes) -> bytes:
 
 
 def real_bases() -> list[tuple[str, bytes]]:
-    """The valid 3.0 and 3.1 files of the shared real-world corpus (none when it is absent)."""
+    """The valid files of the shared real-world corpus, 2.1 to 3.1 (none when it is absent)."""
     manifest = SHARED / "manifest.json"
     if not manifest.is_file():
         return []
     entries = json.loads(manifest.read_text(encoding="utf-8"))
-    chosen = [e for e in entries if e.get("xsd_valid") and e.get("validated_as") in ("3.0", "3.1")]
+    chosen = [e for e in entries if e.get("xsd_valid") and e.get("validated_as") in ("2.1", "3.0", "3.1")]
     return [(entry["file"], (SHARED / entry["file"]).read_bytes()) for entry in chosen]
 
 

@@ -297,10 +297,6 @@ def mutants(name: str, data: bytes, count: int, seed: int):
         yield f"{name} #{number} ({', '.join(applied)})", mutant
 
 
-def all_bases() -> list[tuple[str, bytes]]:
-    return generated_bases() + real_bases()
-
-
 @pytest.mark.parametrize("base", range(6))
 def test_generated_bases_are_valid(base):
     name, data = generated_bases()[base]

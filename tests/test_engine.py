@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import os
 import re
 
 import pytest
@@ -341,3 +342,40 @@ def test_a_message_written_with_a_prefix_reports_errors_in_their_products():
     found = run(broken).findings
     assert [(f.rule, f.line, f.xpath) for f in found] == [
         ("XS002", line_of(broken, b"<onix:ProductForm>X"), "/ONIXMessage/Product[3]/DescriptiveDetail/ProductForm")]
+
+
+class DyingInWorkers:
+    """A Checks that kills any worker process it runs in (as the OOM killer might)."""
+
+    def __init__(self):
+        self.main = os.getpid()
+
+    def header(self, header, message):
+        return []
+
+    def product(self, product, message):
+        if os.getpid() != self.main:
+            os._exit(1)
+        return [Finding("T005", "product-seen", Severity.INFO, product.findtext("RecordReference"), message.file,
+                        product.sourceline)], []
+
+    def message(self, keys, message):
+        return []
+
+
+def test_a_worker_that_dies_costs_time_not_results():
+    data = bad_form(message_bytes(12, seed=37), 5)
+    expected = run(data, jobs=1, batch_bytes=5_000, checks=DyingInWorkers()).findings
+    result = run(data, jobs=2, batch_bytes=5_000, checks=DyingInWorkers())
+    assert result.products == 12 and result.findings == expected
+    assert [f.rule for f in expected].count("T005") == 12
+
+
+def test_a_worker_that_dies_in_the_small_files_pool_costs_time_not_results(tmp_path):
+    from onixfeed.validate.run import iter_results
+
+    for number in range(6):
+        (tmp_path / f"{number}.xml").write_bytes(message_bytes(1, seed=40 + number))
+    results = list(iter_results([str(tmp_path)], jobs=2, checks=DyingInWorkers()))
+    assert len(results) == 6 and all(result.products == 1 for result in results)
+    assert all([f.rule for f in result.findings] == ["T005"] for result in results)

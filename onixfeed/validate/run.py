@@ -10,6 +10,8 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Callable, Iterable, Iterator
 
 from onixfeed.findings import Finding
@@ -99,6 +101,17 @@ def _pool_results(sources: list[Source], workers: int, checks: object | None) ->
     # Batches of files per task keep the pipe traffic low with thousands of tiny files;
     # the checks travel once per worker, not once per file.
     chunk = max(1, min(64, len(sources) // (workers * 4)))
-    context = multiprocessing.get_context("fork")
-    with context.Pool(min(workers, len(sources)), initializer=_start_worker, initargs=(checks,)) as pool:
-        yield from pool.imap(_validate_in_worker, sources, chunksize=chunk)
+    # An executor, not a multiprocessing.Pool: a worker that dies breaks it loudly, and this
+    # process validates what is left, where a Pool would wait for the lost task forever.
+    pool = ProcessPoolExecutor(min(workers, len(sources)), mp_context=multiprocessing.get_context("fork"),
+                               initializer=_start_worker, initargs=(checks,))
+    done = 0
+    try:
+        for result in pool.map(_validate_in_worker, sources, chunksize=chunk):
+            done += 1
+            yield result
+    except BrokenProcessPool:
+        for source in sources[done:]:
+            yield validate_source(source, jobs=1, checks=checks)
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)

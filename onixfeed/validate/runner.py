@@ -1,10 +1,13 @@
-"""Run batches through validate_batch in this process and a pool of forked workers, in
+"""Run batches through validate_batch in this process and forked worker processes, in
 order, with a bounded number in flight so memory stays flat."""
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from collections import deque
 from typing import Iterator
 
@@ -29,6 +32,8 @@ _WORKER_PLAN: Plan | None = None
 def _start_worker(plan: Plan) -> None:
     global _WORKER_PLAN
     _WORKER_PLAN = plan
+    # Ctrl-C is the main process's to handle; workers would print tracebacks
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _validate_in_worker(batch: Batch, validate: bool) -> Outcome:
@@ -43,7 +48,8 @@ class Runner:
         self.plan = plan
         self.jobs = jobs
         self.validate = True
-        self.pool = None
+        self.pool: ProcessPoolExecutor | None = None
+        self.broken = False  # a worker died: everything left is validated here
         self.pending: deque = deque()
         self.unread: Iterator[Batch] = iter(())
 
@@ -59,22 +65,39 @@ class Runner:
             return
         # This process is one of the `jobs`: it validates a batch itself whenever the
         # workers have enough queued, which saves a process's memory and a batch's trip
-        # through a pipe.
-        context = multiprocessing.get_context("fork")
-        self.pool = context.Pool(self.jobs - 1, initializer=_start_worker, initargs=(self.plan,))
+        # through a pipe. An executor, not a multiprocessing.Pool: a worker that dies (killed,
+        # out of memory) breaks it loudly, where a Pool would wait for its task forever.
+        self.pool = ProcessPoolExecutor(self.jobs - 1, mp_context=multiprocessing.get_context("fork"),
+                                        initializer=_start_worker, initargs=(self.plan,))
         queue_limit = (self.jobs - 1) * IN_FLIGHT_PER_JOB
         for batch in self.unread:
-            queued = sum(1 for _, waiting in self.pending if not waiting.ready())
-            if queued < queue_limit:
-                self.pending.append((batch, self.pool.apply_async(_validate_in_worker, (batch, self.validate))))
-            else:
-                self.pending.append((batch, _Done(validate_batch(self.plan, batch, self.validate))))
-            while self.pending and (self.pending[0][1].ready() or len(self.pending) > 2 * queue_limit):
-                batch_done, waiting = self.pending.popleft()
-                yield batch_done, waiting.get()
+            queued = sum(1 for _, waiting in self.pending if not waiting.done())
+            self.pending.append((batch, self._submit(batch) if queued < queue_limit else self._here(batch)))
+            while self.pending and (self.pending[0][1].done() or len(self.pending) > 2 * queue_limit):
+                yield self._next()
         while self.pending:
-            batch_done, waiting = self.pending.popleft()
-            yield batch_done, waiting.get()
+            yield self._next()
+
+    def _submit(self, batch: Batch):
+        if self.broken:
+            return self._here(batch)
+        try:
+            return self.pool.submit(_validate_in_worker, batch, self.validate)
+        except BrokenProcessPool:
+            self.broken = True
+            return self._here(batch)
+
+    def _here(self, batch: Batch) -> "_Done":
+        return _Done(validate_batch(self.plan, batch, self.validate))
+
+    def _next(self) -> tuple[Batch, Outcome]:
+        batch, waiting = self.pending.popleft()
+        try:
+            return batch, waiting.result()
+        except BrokenProcessPool:
+            # a worker died: this process validates what was lost, and the rest
+            self.broken = True
+            return batch, validate_batch(self.plan, batch, self.validate)
 
     def abandon(self) -> Iterator[Batch]:
         """The batches not yet handed back (in flight, then unread), dropping their work."""
@@ -84,21 +107,21 @@ class Runner:
 
     def close(self) -> None:
         if self.pool is not None:
-            self.pool.terminate()
-            self.pool.join()
+            # workers finish the batch they hold (a second at most) and exit
+            self.pool.shutdown(wait=False, cancel_futures=True)
             self.pool = None
 
 
 class _Done:
-    """A batch validated in this process, queued beside the workers' results."""
+    """A batch validated in this process, queued beside the workers' futures."""
 
     def __init__(self, outcome: Outcome):
         self.outcome = outcome
 
-    def ready(self) -> bool:
+    def done(self) -> bool:
         return True
 
-    def get(self) -> Outcome:
+    def result(self) -> Outcome:
         return self.outcome
 
 

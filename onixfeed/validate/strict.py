@@ -31,6 +31,8 @@ import re
 import shutil
 import tempfile
 import zipfile
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Iterable, Iterator
@@ -436,18 +438,27 @@ def validate_strict(stream: BinaryIO | str, name: str, strict_path: str | Path, 
     if jobs == 1:
         return [finding for task in _chunks(name, wrapped, CHUNK) for finding in _check_chunk(task)]
     methods = multiprocessing.get_all_start_methods()
+    # An executor, not a multiprocessing.Pool: a worker that dies breaks it loudly (the rest is
+    # then checked here), where a Pool would wait for the lost task forever.
     if "fork" in methods:
         # Forked workers inherit the compiled schema: no 3.5 s compile per worker.
-        pool = multiprocessing.get_context("fork").Pool(jobs)
+        pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"))
     else:  # pragma: no cover - platforms without fork
-        pool = multiprocessing.get_context("spawn").Pool(jobs, _spawned_worker_init, (str(strict_path), release))
+        pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=_spawned_worker_init, initargs=(str(strict_path), release))
     findings: list[Finding] = []
     tasks = _chunks(name, wrapped, CHUNK)
-    with pool:
-        # A window of tasks at a time: Pool.imap would read the whole file ahead into memory.
+    try:
+        # A window of tasks at a time: mapping them all would read the whole file ahead into memory.
         while window := list(itertools.islice(tasks, jobs * WINDOW)):
-            for result in pool.map(_check_chunk, window, chunksize=1):
+            try:
+                results = list(pool.map(_check_chunk, window))
+            except BrokenProcessPool:
+                results = [_check_chunk(task) for task in itertools.chain(window, tasks)]
+            for result in results:
                 findings.extend(result)
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
     return findings
 
 

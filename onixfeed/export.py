@@ -18,6 +18,9 @@ import gc
 import multiprocessing
 import os
 import signal
+from collections import deque
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
@@ -208,7 +211,7 @@ def convert(files: Sequence[str], header_xml: bytes, workers: int | None = None,
             step: ProductStep | None = None, checked: CheckSetup | None = None) -> Iterator[RecordOutcome]:
     """Read, build and validate every file (and run `checked` on its valid products); outcomes
     come back in the files' order."""
-    # a generator: the pool takes tasks only as fast as its pipe accepts them
+    # a generator: chunks are read only as the window of tasks in flight moves on
     chunks = ((tuple(files[start:start + CHUNK_SIZE]), header_xml, step, checked)
               for start in range(0, len(files), CHUNK_SIZE))
     count = workers if workers is not None else (os.cpu_count() or 1)
@@ -218,16 +221,38 @@ def convert(files: Sequence[str], header_xml: bytes, workers: int | None = None,
         return
     schemas.load_schema(RELEASE)  # compiled once here; forked workers inherit it
     codelists.load_codelists(RELEASE)
-    context = multiprocessing.get_context("fork")
     # Frozen objects are left alone by the workers' garbage collector, so the pages they
     # share with the main process stay shared instead of being copied into each worker.
     gc.freeze()
+    # An executor, not a multiprocessing.Pool: a worker that dies (killed, out of memory)
+    # breaks it loudly and this process converts what was lost and the rest, where a Pool
+    # would wait for the lost task forever. A window of chunks in flight keeps memory flat.
+    pool = ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork"), initializer=_ignore_interrupts)
+    pending: deque = deque()
+    broken = False
     try:
-        with context.Pool(count, initializer=_ignore_interrupts) as pool:
-            for outcomes in pool.imap(convert_chunk, chunks):
-                yield from outcomes
+        for chunk in chunks:
+            pending.append((chunk, None if broken else pool.submit(convert_chunk, chunk)))
+            while len(pending) > 2 * count or (pending and pending[0][1] is None):
+                done, broken = _finished(pending.popleft(), broken)
+                yield from done
+        while pending:
+            done, broken = _finished(pending.popleft(), broken)
+            yield from done
     finally:
+        pool.shutdown(wait=False, cancel_futures=True)
         gc.unfreeze()
+
+
+def _finished(item: tuple, broken: bool) -> tuple[list[RecordOutcome], bool]:
+    """A chunk's outcomes from its worker, or converted here when the pool has broken."""
+    chunk, future = item
+    if future is not None and not broken:
+        try:
+            return future.result(), False
+        except BrokenProcessPool:
+            pass
+    return convert_chunk(chunk), True
 
 
 def _ignore_interrupts() -> None:

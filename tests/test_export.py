@@ -272,3 +272,35 @@ def test_the_example_feed_passes_the_strict_schema(project, strict_schema):
     [feed] = feeds(project / "feeds")
     errors = [f"{error.path}: {error.reason}" for error in strict_schema.iter_errors(str(feed))]
     assert errors == []
+
+
+class DieInWorker:
+    """A product step that kills any worker process it runs in (as the OOM killer might)."""
+
+    def __init__(self):
+        import os
+
+        self.main = os.getpid()
+
+    def __call__(self, product):
+        import os
+
+        if os.getpid() != self.main:
+            os._exit(1)
+
+
+def test_an_export_whose_workers_die_still_converts_every_record(tmp_path):
+    import datetime
+
+    from bench.export_bench import generate
+    from onixfeed.build.header import build_header
+    from onixfeed.config import Config
+    from onixfeed.records import discover
+
+    generate(tmp_path / "records", export_module.PARALLEL_FROM + 40)
+    files = [str(path) for path in discover([tmp_path / "records"])]
+    header = etree.tostring(build_header(Config(sender_name="Test"), 1, datetime.datetime(2026, 1, 1)))
+    alone = list(export_module.convert(files, header, workers=1))
+    dying = list(export_module.convert(files, header, workers=2, step=DieInWorker()))
+    assert [(o.file, o.products) for o in dying] == [(o.file, o.products) for o in alone]
+    assert sum(len(o.products) for o in dying) == len(files)

@@ -26,9 +26,9 @@ from onixfeed.validate.rules.subjects import keyword_subjects
 CODE = "BP003"
 NAME = "keywords-subject-repeated"
 
-
 # Without one of these elements in the product the rule finds nothing (the runner skips it).
 NEEDS = ("Subject",)
+
 
 def check(product, context) -> Iterator[Hit]:
     by_detail: dict = {}

@@ -27,9 +27,9 @@ NAME = "keywords-too-long"
 
 LIMIT = 250
 
-
 # Without one of these elements in the product the rule finds nothing (the runner skips it).
 NEEDS = ("SubjectHeadingText",)
+
 
 def check(product, context) -> Iterator[Hit]:
     for subject in keyword_subjects(product, context):

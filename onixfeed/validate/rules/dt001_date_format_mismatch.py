@@ -29,9 +29,9 @@ from onixfeed.validate.rules.dates import ALL_TAGS, FORMATS, dated_values, shape
 CODE = "DT001"
 NAME = "date-format-mismatch"
 
-
 # Without one of these elements in the product the rule finds nothing (the runner skips it).
 NEEDS = ALL_TAGS  # every element holding a date or a date composite
+
 
 def check(product, context) -> Iterator[Hit]:
     for element, value, fmt in dated_values(product, context):

@@ -38,9 +38,9 @@ PARENTS = {
     "ContentDate": ("TextContent", "CitedContent", "ResourceVersion"),
 }
 
-
 # Without one of these elements in the product the rule finds nothing (the runner skips it).
 NEEDS = tuple(PARENTS)
+
 
 def check(product, context) -> Iterator[Hit]:
     composites = context.elements(product, *PARENTS)

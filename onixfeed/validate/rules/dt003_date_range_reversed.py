@@ -26,9 +26,9 @@ NAME = "date-range-reversed"
 
 RANGE_FORMATS = frozenset({"06", "07", "08", "09", "10", "11"})
 
-
 # Without one of these elements in the product the rule finds nothing (the runner skips it).
 NEEDS = ALL_TAGS
+
 
 def check(product, context) -> Iterator[Hit]:
     for element, value, fmt in dated_values(product, context):

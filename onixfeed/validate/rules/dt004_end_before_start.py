@@ -57,9 +57,9 @@ def _same_zone(start: str, end: str) -> bool:
 def _reversed(start: str, start_format: str, end: str, end_format: str) -> bool:
     return start_format == end_format and _same_zone(start, end) and start > end
 
-
 # Without one of these elements in the product the rule finds nothing (the runner skips it).
 NEEDS = ("SalesRestriction", *COMPOSITES)
+
 
 def check(product, context) -> Iterator[Hit]:
     for restriction in context.elements(product, "SalesRestriction"):

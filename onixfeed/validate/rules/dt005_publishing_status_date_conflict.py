@@ -32,9 +32,9 @@ NAME = "publishing-status-date-conflict"
 
 WITHOUT_DATE = {"01": "cancelled", "03": "postponed indefinitely"}
 
-
 # Without one of these elements in the product the rule finds nothing (the runner skips it).
 NEEDS = ("PublishingStatus", "MarketDate")  # a status 01-03 to judge, or a market date
+
 
 def check(product, context) -> Iterator[Hit]:
     detail = context.child(product, "PublishingDetail")

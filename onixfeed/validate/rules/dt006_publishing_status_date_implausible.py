@@ -32,9 +32,9 @@ NAME = "publishing-status-date-implausible"
 
 FAR_AHEAD = datetime.timedelta(days=366)
 
-
 # Without one of these elements in the product the rule finds nothing (the runner skips it).
 NEEDS = ("PublishingDate",)
+
 
 def check(product, context) -> Iterator[Hit]:
     detail = context.child(product, "PublishingDetail")

@@ -28,9 +28,9 @@ from onixfeed.validate.rules.dates import comparable_values, role_date
 CODE = "DT007"
 NAME = "embargo-after-publication"
 
-
 # Without one of these elements in the product the rule finds nothing (the runner skips it).
 NEEDS = ("PublishingDate",)
+
 
 def check(product, context) -> Iterator[Hit]:
     detail = context.child(product, "PublishingDetail")

@@ -28,9 +28,9 @@ from onixfeed.validate.rules.dates import comparable_values, role_date
 CODE = "DT008"
 NAME = "market-date-before-publication"
 
-
 # Without one of these elements in the product the rule finds nothing (the runner skips it).
 NEEDS = ("MarketDate",)
+
 
 def check(product, context) -> Iterator[Hit]:
     markets = context.children_at(product, "ProductSupply", "MarketPublishingDetail")

@@ -29,9 +29,9 @@ NAME = "empty-block"
 BLOCKS = ("CollateralDetail", "ContentDetail", "RelatedMaterial", "PromotionDetail", "ProductionDetail")
 BLOCK_UPDATES = frozenset({"04", "88"})
 
-
 # Without one of these elements in the product the rule finds nothing (the runner skips it).
 NEEDS = BLOCKS
+
 
 def check(product, context) -> Iterator[Hit]:
     children = context.children(product)

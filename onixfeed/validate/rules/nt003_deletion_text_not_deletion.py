@@ -24,9 +24,9 @@ from onixfeed.validate.rules import Hit, first_text
 CODE = "NT003"
 NAME = "deletion-text-not-deletion"
 
-
 # Without one of these elements in the product the rule finds nothing (the runner skips it).
 NEEDS = ("DeletionText",)
+
 
 def check(product, context) -> Iterator[Hit]:
     children = context.children(product)

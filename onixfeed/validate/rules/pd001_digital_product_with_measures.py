@@ -28,9 +28,9 @@ NAME = "digital-product-with-measures"
 
 DIGITAL_FORMS = frozenset({"AJ", "AN", "AO", "EA", "EB", "EC", "ED"})
 
-
 # Without one of these elements in the product the rule finds nothing (the runner skips it).
 NEEDS = ("Measure",)
+
 
 def check(product, context) -> Iterator[Hit]:
     for detail in context.elements(product, "DescriptiveDetail", "ProductPart"):

@@ -56,9 +56,9 @@ GROUPS = (
 )
 CONSTRAINED = frozenset().union(*(codes for codes, _, _ in GROUPS))
 
-
 # Without one of these elements in the product the rule finds nothing (the runner skips it).
 NEEDS = ("ProductFormDetail",)
+
 
 def check(product, context) -> Iterator[Hit]:
     for detail in context.elements(product, "DescriptiveDetail", "ProductPart"):

@@ -23,9 +23,9 @@ from onixfeed.validate.rules import Hit
 CODE = "PD003"
 NAME = "product-form-detail-repeated"
 
-
 # Without one of these elements in the product the rule finds nothing (the runner skips it).
 NEEDS = ("ProductFormDetail",)
+
 
 def check(product, context) -> Iterator[Hit]:
     for detail in context.elements(product, "DescriptiveDetail", "ProductPart", "RelatedProduct"):

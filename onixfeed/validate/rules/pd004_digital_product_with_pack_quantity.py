@@ -28,9 +28,9 @@ NAME = "digital-product-with-pack-quantity"
 # The schema's pattern is unanchored; ProductForm codes are two characters, so this is the same set.
 DIGITAL = re.compile(r"AJ|AN|AO|E.|LC")
 
-
 # Without one of these elements in the product the rule finds nothing (the runner skips it).
 NEEDS = ("PackQuantity",)
+
 
 def check(product, context) -> Iterator[Hit]:
     forms = context.children_at(product, "DescriptiveDetail", "ProductForm")

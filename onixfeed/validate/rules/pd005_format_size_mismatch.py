@@ -50,9 +50,9 @@ _DIMENSION = {"01": "height", "02": "width"}
 # What XPath's number() reads as a number (Python's float() also takes "1_0" and "nan").
 _NUMBER = re.compile(r"[ \t\n\r]*[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?[ \t\n\r]*\Z")
 
-
 # Without one of these elements in the product the rule finds nothing (the runner skips it).
 NEEDS = ("Measure",)
+
 
 def check(product, context) -> Iterator[Hit]:
     if not any((element.text or "").strip() in SIZES for element in context.elements(product, "ProductFormDetail")):

@@ -27,9 +27,9 @@ NAME = "classification-type-name-mismatch"
 
 PROPRIETARY = "07"  # code list 9: sender's own scheme
 
-
 # Without one of these elements in the product the rule finds nothing (the runner skips it).
 NEEDS = ("ProductClassification",)
+
 
 def check(product, context) -> Iterator[Hit]:
     for classification in context.elements(product, "ProductClassification"):

@@ -25,9 +25,9 @@ from onixfeed.validate.rules.prices import price_views
 CODE = "PR001"
 NAME = "price-type-missing"
 
-
 # Without one of these elements in the product the rule finds nothing (the runner skips it).
 NEEDS = ("Price",)
+
 
 def check(product, context) -> Iterator[Hit]:
     if context.message.default_price_type:

@@ -28,9 +28,9 @@ from onixfeed.validate.rules.prices import TAX_INCLUSIVE_TYPES, price_views, vie
 CODE = "PR003"
 NAME = "tax-on-tax-exclusive-price"
 
-
 # Without one of these elements in the product the rule finds nothing (the runner skips it).
 NEEDS = ("Tax",)
+
 
 def check(product, context) -> Iterator[Hit]:
     for view in price_views(product, context):

@@ -26,9 +26,9 @@ from onixfeed.validate.rules.prices import TAX_EXCLUSIVE_TYPES, price_views, vie
 CODE = "PR004"
 NAME = "tax-exempt-on-tax-inclusive-price"
 
-
 # Without one of these elements in the product the rule finds nothing (the runner skips it).
 NEEDS = ("TaxExempt",)
+
 
 def check(product, context) -> Iterator[Hit]:
     for view in price_views(product, context):

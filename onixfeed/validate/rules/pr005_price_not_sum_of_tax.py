@@ -31,9 +31,9 @@ from onixfeed.validate.rules.prices import TOLERANCE, money, price_views
 CODE = "PR005"
 NAME = "price-not-sum-of-tax"
 
-
 # Without one of these elements in the product the rule finds nothing (the runner skips it).
 NEEDS = ("Tax",)
+
 
 def check(product, context) -> Iterator[Hit]:
     for view in price_views(product, context):

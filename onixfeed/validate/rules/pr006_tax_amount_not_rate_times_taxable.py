@@ -26,9 +26,9 @@ from onixfeed.validate.rules.prices import TOLERANCE, money, price_views
 CODE = "PR006"
 NAME = "tax-amount-not-rate-times-taxable"
 
-
 # Without one of these elements in the product the rule finds nothing (the runner skips it).
 NEEDS = ("TaxAmount",)
+
 
 def check(product, context) -> Iterator[Hit]:
     for view in price_views(product, context):

@@ -29,9 +29,9 @@ from onixfeed.validate.rules.prices import price_views
 CODE = "PR007"
 NAME = "tax-repeat-without-taxable-amount"
 
-
 # Without one of these elements in the product the rule finds nothing (the runner skips it).
 NEEDS = ("Tax",)
+
 
 def check(product, context) -> Iterator[Hit]:
     for view in price_views(product, context):

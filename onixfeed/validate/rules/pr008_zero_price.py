@@ -29,9 +29,9 @@ from onixfeed.validate.rules.structure import above_zero
 CODE = "PR008"
 NAME = "zero-price"
 
-
 # Without one of these elements in the product the rule finds nothing (the runner skips it).
 NEEDS = ("PriceAmount",)
+
 
 def check(product, context) -> Iterator[Hit]:
     if context.message.schema_valid and above_zero(context.message.release, "PriceAmount"):

@@ -27,9 +27,9 @@ from onixfeed.validate.rules.territories import WORLD, territory_views
 CODE = "TE001"
 NAME = "world-not-alone"
 
-
 # Without one of these elements in the product the rule finds nothing (the runner skips it).
 NEEDS = ("RegionsIncluded", "RegionsExcluded", "RegionCode")
+
 
 def check(product, context) -> Iterator[Hit]:
     for view in territory_views(product, context).values():

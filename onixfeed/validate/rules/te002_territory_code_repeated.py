@@ -27,9 +27,9 @@ NAME = "territory-code-repeated"
 # Every element typed as a country or region code list in EDItEUR's schema.
 LISTS = ("CountriesIncluded", "CountriesExcluded", "RegionsIncluded", "RegionsExcluded")
 
-
 # Without one of these elements in the product the rule finds nothing (the runner skips it).
 NEEDS = LISTS
+
 
 def check(product, context) -> Iterator[Hit]:
     for element in context.elements(product, *LISTS):

@@ -25,9 +25,9 @@ from onixfeed.validate.rules.territories import territory_views
 CODE = "TE003"
 NAME = "exclusions-without-world"
 
-
 # Without one of these elements in the product the rule finds nothing (the runner skips it).
 NEEDS = ("CountriesExcluded", "RegionsExcluded")
+
 
 def check(product, context) -> Iterator[Hit]:
     for view in territory_views(product, context).values():

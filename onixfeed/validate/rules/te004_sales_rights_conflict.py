@@ -31,9 +31,9 @@ from onixfeed.validate.rules.territories import WORLD, sales_rights, territory_v
 CODE = "TE004"
 NAME = "sales-rights-conflict"
 
-
 # Without one of these elements in the product the rule finds nothing (the runner skips it).
 NEEDS = ("SalesRights",)
+
 
 def check(product, context) -> Iterator[Hit]:
     rights = sales_rights(product, context)

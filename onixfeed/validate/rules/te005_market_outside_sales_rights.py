@@ -29,9 +29,9 @@ from onixfeed.validate.rules.territories import codes, for_sale, sales_rights, t
 CODE = "TE005"
 NAME = "market-outside-sales-rights"
 
-
 # Without one of these elements in the product the rule finds nothing (the runner skips it).
 NEEDS = ("Market",)
+
 
 def check(product, context) -> Iterator[Hit]:
     selling_rights = [composite for composite in sales_rights(product, context) if for_sale(composite, context)]

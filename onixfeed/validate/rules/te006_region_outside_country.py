@@ -37,9 +37,9 @@ PAIRS = {
     "Prize": ("PrizeCountry", "PrizeRegion"),
 }
 
-
 # Without one of these elements in the product the rule finds nothing (the runner skips it).
 NEEDS = ("RegionCode", "PrizeRegion", "RegionsExcluded", "RegionsIncluded")
+
 
 def check(product, context) -> Iterator[Hit]:
     for composite in context.elements(product, *PAIRS):

@@ -28,9 +28,9 @@ from onixfeed.validate.rules.territories import territory_views, view_of
 CODE = "TE007"
 NAME = "row-sales-rights-type"
 
-
 # Without one of these elements in the product the rule finds nothing (the runner skips it).
 NEEDS = ("SalesRights",)
+
 
 def check(product, context) -> Iterator[Hit]:
     detail = context.child(product, "PublishingDetail")

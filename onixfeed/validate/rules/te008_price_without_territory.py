@@ -28,9 +28,9 @@ from onixfeed.validate.rules.territories import FOR_SALE, for_sale, sales_rights
 CODE = "TE008"
 NAME = "price-without-territory"
 
-
 # Without one of these elements in the product the rule finds nothing (the runner skips it).
 NEEDS = ("Price",)
+
 
 def check(product, context) -> Iterator[Hit]:
     supplies = context.children(product).get("ProductSupply", ())

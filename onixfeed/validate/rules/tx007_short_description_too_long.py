@@ -31,9 +31,9 @@ NAME = "short-description-too-long"
 LIMIT = 350  # EDItEUR, code list 153, code 02: "limited to a maximum of 350 characters"
 _STRING_VALUE = etree.XPath("string()")
 
-
 # Without one of these elements in the product the rule finds nothing (the runner skips it).
 NEEDS = ("TextContent",)
+
 
 def check(product, context) -> Iterator[Hit]:
     for content, kind in text_contents(product, context):

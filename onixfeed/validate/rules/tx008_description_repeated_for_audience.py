@@ -32,9 +32,9 @@ NAME = "description-repeated-for-audience"
 # Code list 153: the text types a recipient keeps one of per audience.
 SINGLE_PER_AUDIENCE = frozenset({"02", "03", "10", "12", "16", "17", "21"})
 
-
 # Without one of these elements in the product the rule finds nothing (the runner skips it).
 NEEDS = ("TextContent",)
+
 
 def check(product, context) -> Iterator[Hit]:
     contents = [(content, kind) for content, kind in text_contents(product, context) if kind in SINGLE_PER_AUDIENCE]

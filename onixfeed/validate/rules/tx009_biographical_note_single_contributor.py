@@ -28,9 +28,9 @@ from onixfeed.validate.rules.textformats import text_contents
 CODE = "TX009"
 NAME = "biographical-note-single-contributor"
 
-
 # Without one of these elements in the product the rule finds nothing (the runner skips it).
 NEEDS = ("TextContent",)
+
 
 def check(product, context) -> Iterator[Hit]:
     notes = [content for content, kind in text_contents(product, context)

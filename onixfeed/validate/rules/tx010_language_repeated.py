@@ -32,9 +32,9 @@ NAME = "language-repeated"
 _ROLES = frozenset({"01", "02"})  # code list 22: language of text, original language
 _PARTS = frozenset({"LanguageCode", "CountryCode", "ScriptCode"})
 
-
 # Without one of these elements in the product the rule finds nothing (the runner skips it).
 NEEDS = ("Language",)
+
 
 def check(product, context) -> Iterator[Hit]:
     for detail in context.children(product).get("DescriptiveDetail", ()):

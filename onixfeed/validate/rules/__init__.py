@@ -17,6 +17,13 @@ A rule module defines:
 - `NEEDS` (optional, product rules): element names without one of which the rule cannot
   find anything; the runner skips the rule on a product that holds none of them (one set
   test against the index). Leave it out when the rule can fire on an absence.
+- `SCREEN` (optional, product rules): a family's screen, `screen(product, context) ->
+  set of codes`, run once per product for every rule that names it; the runner runs the
+  rule only when its code is in the set. A screen is a necessary condition, computed in
+  one pass over the family's data: it may name a rule that then finds nothing (only
+  speed is lost), never leave out one that would find something. `tests/rules/
+  test_rule_screens.py` holds every screen to that: the findings with and without
+  screens must be equal on every case, junk and mutated product.
 - for "product": `check(product, context) -> Iterator[Hit]`; `product` is a Product
   element with reference tag names and no namespace (see onixfeed/validate/checks.py).
 - for "header": `check(header, context) -> Iterator[Hit]` on the Header element.
@@ -33,7 +40,9 @@ Rules never choose their severity: default severities live under `rules:` in the
 profile `onixfeed/profiles/onix-3.0.yaml` (CODE: error | warning | info | off), and a
 recipient profile overrides them. Every registered rule must appear there.
 
-Rules must be fast: they run on every product of multi-gigabyte files, some seventy of them, so
+Rules must be fast: each rule called costs about two microseconds before it does any work,
+so a family's rules share a SCREEN that rules most of them out of a clean product at once.
+They run on every product of multi-gigabyte files, some seventy of them, so
 each has about a microsecond. Find elements anywhere in the product with
 `context.elements(product, "Tag", ...)` (one shared index per product, not a walk per
 rule); read a composite's children with `context.children(element)` (a table by name,
@@ -72,7 +81,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
-from typing import Callable, Iterable, NamedTuple, Sequence
+from typing import Callable, Container, Iterable, NamedTuple, Sequence
 
 from lxml import etree
 
@@ -295,6 +304,11 @@ class Rule:
         return getattr(self.module, "keys", None)
 
     @property
+    def screen(self) -> Callable | None:
+        """The family screen that decides whether the rule runs on a product (None: always run)."""
+        return getattr(self.module, "SCREEN", None)
+
+    @property
     def needs(self) -> frozenset[str] | None:
         """The element names without one of which the rule cannot find anything (None: always run)."""
         names = getattr(self.module, "NEEDS", None)
@@ -402,10 +416,12 @@ class RuleChecks:
 
     severities: tuple[tuple[str, str], ...] | None = None
     today: datetime.date | None = None
+    screens: bool = True  # False runs every rule on every product (tests compare both ways)
 
     @classmethod
-    def from_mapping(cls, severities: dict[str, str] | None = None, today: datetime.date | None = None) -> "RuleChecks":
-        return cls(tuple(sorted(severities.items())) if severities is not None else None, today)
+    def from_mapping(cls, severities: dict[str, str] | None = None, today: datetime.date | None = None,
+                     screens: bool = True) -> "RuleChecks":
+        return cls(tuple(sorted(severities.items())) if severities is not None else None, today, screens)
 
     def _active(self, scope: str) -> list[tuple[Rule, Severity]]:
         # by the mapping's identity: hashing 68 pairs for the lru_cache key, twice a product, costs
@@ -418,14 +434,15 @@ class RuleChecks:
             found = _ACTIVE_BY_IDENTITY[key] = (self.severities, _active_rules(self.severities, scope))
         return found[1]
 
-    def _active_checks(self) -> list[tuple[Rule, Severity, frozenset[str] | None]]:
+    def _active_checks(self) -> list[tuple[Rule, Severity, frozenset[str] | None, Callable | None]]:
         """The active product rules with what the per-product loop needs of each, looked up once."""
-        key = (id(self.severities), "product checks")
+        key = (id(self.severities), "product checks", self.screens)
         found = _ACTIVE_BY_IDENTITY.get(key)
         if found is None or found[0] is not self.severities:
             if len(_ACTIVE_BY_IDENTITY) > 256:
                 _ACTIVE_BY_IDENTITY.clear()
-            checks = [(rule, severity, rule.needs) for rule, severity in self._active("product")]
+            checks = [(rule, severity, rule.needs, rule.screen if self.screens else None)
+                      for rule, severity in self._active("product")]
             found = _ACTIVE_BY_IDENTITY[key] = (self.severities, checks)
         return found[1]
 
@@ -449,9 +466,16 @@ class RuleChecks:
         findings: list[Finding] = []
         keys: list[Key] = []
         present = context.index(product).keys()  # the names in the product, for the rules' NEEDS
-        for rule, severity, needs in self._active_checks():
+        suspects: dict = {}  # screen -> the codes it lets run on this product
+        for rule, severity, needs, screen in self._active_checks():
             if needs is not None and present.isdisjoint(needs):
                 continue  # none of the elements the rule looks at: it cannot find anything
+            if screen is not None:
+                codes = suspects.get(screen)
+                if codes is None:
+                    codes = suspects[screen] = _screen(screen, product, context)
+                if rule.code not in codes:
+                    continue  # its family's screen has ruled it out
             # inlined rather than a call to _run: this loop runs for every rule of every product
             try:
                 for hit in rule.module.check(product, context):
@@ -488,6 +512,24 @@ def _active_rules(levels: tuple[tuple[str, str], ...] | None, scope: str) -> lis
         if rule.scope == scope and level != "off":
             active.append((rule, Severity(level)))
     return active
+
+
+def _screen(screen: Callable, product: etree._Element, context: Context) -> Container[str]:
+    """The codes a family screen lets run; every code when it fails (the rules then say why)."""
+    try:
+        return screen(product, context)
+    except Exception:  # a screen bug must cost speed, never a finding
+        return _EVERY_CODE
+
+
+class _Everything:
+    """Contains every code: what a failed screen lets run."""
+
+    def __contains__(self, code: object) -> bool:
+        return True
+
+
+_EVERY_CODE = _Everything()
 
 
 def _run(rule: Rule, severity: Severity, function: Callable, target: object, context: Context,

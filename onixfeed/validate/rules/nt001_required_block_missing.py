@@ -21,9 +21,11 @@ from __future__ import annotations
 from typing import Iterator
 
 from onixfeed.validate.rules import Hit
+from onixfeed.validate.rules import blocks
 
 CODE = "NT001"
 NAME = "required-block-missing"
+SCREEN = blocks.screen  # the family's one look decides whether this rule runs
 
 # 88 is a test-only notification type the strict schema also exempts.
 EXEMPT = frozenset({"04", "05", "88"})

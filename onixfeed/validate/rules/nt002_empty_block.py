@@ -22,9 +22,11 @@ from __future__ import annotations
 from typing import Iterator
 
 from onixfeed.validate.rules import Hit, first_text
+from onixfeed.validate.rules import blocks
 
 CODE = "NT002"
 NAME = "empty-block"
+SCREEN = blocks.screen  # the family's one look decides whether this rule runs
 
 BLOCKS = ("CollateralDetail", "ContentDetail", "RelatedMaterial", "PromotionDetail", "ProductionDetail")
 BLOCK_UPDATES = frozenset({"04", "88"})

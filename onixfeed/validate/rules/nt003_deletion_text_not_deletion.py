@@ -20,9 +20,11 @@ from __future__ import annotations
 from typing import Iterator
 
 from onixfeed.validate.rules import Hit, first_text
+from onixfeed.validate.rules import blocks
 
 CODE = "NT003"
 NAME = "deletion-text-not-deletion"
+SCREEN = blocks.screen  # the family's one look decides whether this rule runs
 
 # Without one of these elements in the product the rule finds nothing (the runner skips it).
 NEEDS = ("DeletionText",)

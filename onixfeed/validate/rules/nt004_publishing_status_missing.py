@@ -22,9 +22,11 @@ from __future__ import annotations
 from typing import Iterator
 
 from onixfeed.validate.rules import Hit, first_text
+from onixfeed.validate.rules import blocks
 
 CODE = "NT004"
 NAME = "publishing-status-missing"
+SCREEN = blocks.screen  # the family's one look decides whether this rule runs
 
 
 def check(product, context) -> Iterator[Hit]:

@@ -78,7 +78,7 @@ import functools
 import importlib
 import pkgutil
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 from typing import Callable, Container, Iterable, NamedTuple, Sequence
@@ -124,21 +124,24 @@ class Hit(NamedTuple):
     record: str | None = None
 
 
-@dataclass
 class Context:
     """What a rule may know beyond the element: the message's header defaults, today's date,
     and `elements()`, a per-product index of elements by name.
 
     The runner makes one Context per Product. Walking a Product once and looking names up
-    afterwards is several times faster than each rule walking it with `iter(*tags)`.
+    afterwards is several times faster than each rule walking it with `iter(*tags)`. A plain
+    class with slots: the runner makes one per product, and a dataclass costs several times more.
     """
 
-    message: MessageInfo
-    today: datetime.date = field(default_factory=datetime.date.today)
-    _root: etree._Element | None = field(default=None, repr=False, compare=False)
-    _index: dict = field(default_factory=dict, repr=False, compare=False)
-    _shared: dict = field(default_factory=dict, repr=False, compare=False)
-    _children: dict = field(default_factory=dict, repr=False, compare=False)
+    __slots__ = ("message", "today", "_root", "_index", "_shared", "_children")
+
+    def __init__(self, message: MessageInfo, today: datetime.date | None = None) -> None:
+        self.message = message
+        self.today = today if today is not None else datetime.date.today()
+        self._root: etree._Element | None = None
+        self._index: dict = {}
+        self._shared: dict = {}
+        self._children: dict = {}
 
     def elements(self, root: etree._Element, *tags: str) -> Sequence[etree._Element]:
         """Every element named in `tags` within `root` (root included); each name's in document order."""
@@ -423,6 +426,11 @@ class RuleChecks:
                      screens: bool = True) -> "RuleChecks":
         return cls(tuple(sorted(severities.items())) if severities is not None else None, today, screens)
 
+    def wants_current_codes(self, release: str) -> bool:
+        """True when CL001 runs on the release: the engine then screens with the current-codes
+        schema, and CL001 may trust MessageInfo.codes_current (see onixfeed/validate/checks.py)."""
+        return release in RELEASES and any(rule.code == "CL001" for rule, _ in self._active("product"))
+
     def _active(self, scope: str) -> list[tuple[Rule, Severity]]:
         # by the mapping's identity: hashing 68 pairs for the lru_cache key, twice a product, costs
         # more than many rules do
@@ -434,16 +442,14 @@ class RuleChecks:
             found = _ACTIVE_BY_IDENTITY[key] = (self.severities, _active_rules(self.severities, scope))
         return found[1]
 
-    def _active_checks(self) -> list[tuple[Rule, Severity, frozenset[str] | None, Callable | None]]:
+    def _active_checks(self) -> "_ProductPlan":
         """The active product rules with what the per-product loop needs of each, looked up once."""
         key = (id(self.severities), "product checks", self.screens)
         found = _ACTIVE_BY_IDENTITY.get(key)
         if found is None or found[0] is not self.severities:
             if len(_ACTIVE_BY_IDENTITY) > 256:
                 _ACTIVE_BY_IDENTITY.clear()
-            checks = [(rule, severity, rule.needs, rule.screen if self.screens else None)
-                      for rule, severity in self._active("product")]
-            found = _ACTIVE_BY_IDENTITY[key] = (self.severities, checks)
+            found = _ACTIVE_BY_IDENTITY[key] = (self.severities, _ProductPlan.of(self._active("product"), self.screens))
         return found[1]
 
     def _context(self, message: MessageInfo) -> Context:
@@ -466,16 +472,15 @@ class RuleChecks:
         findings: list[Finding] = []
         keys: list[Key] = []
         present = context.index(product).keys()  # the names in the product, for the rules' NEEDS
-        suspects: dict = {}  # screen -> the codes it lets run on this product
-        for rule, severity, needs, screen in self._active_checks():
+        plan = self._active_checks()
+        suspects = {screen: _screen(screen, product, context) for screen in plan.screens}
+        # a clean product: every screen rules its family out, only the unscreened rules are left
+        steps = plan.steps if any(suspects.values()) else plan.unscreened
+        for rule, severity, needs, screen in steps:
             if needs is not None and present.isdisjoint(needs):
                 continue  # none of the elements the rule looks at: it cannot find anything
-            if screen is not None:
-                codes = suspects.get(screen)
-                if codes is None:
-                    codes = suspects[screen] = _screen(screen, product, context)
-                if rule.code not in codes:
-                    continue  # its family's screen has ruled it out
+            if screen is not None and rule.code not in suspects[screen]:
+                continue  # its family's screen has ruled it out
             # inlined rather than a call to _run: this loop runs for every rule of every product
             try:
                 for hit in rule.module.check(product, context):
@@ -497,6 +502,22 @@ class RuleChecks:
         for rule, severity in self._active("message"):
             _run(rule, severity, rule.check, keys, context, None, findings)
         return findings
+
+
+@dataclass(frozen=True)
+class _ProductPlan:
+    """The active product rules in code order, as (rule, severity, NEEDS, screen or None), and
+    the screens they name; `unscreened` are the steps left when every screen rules its family out."""
+
+    steps: tuple[tuple[Rule, Severity, frozenset[str] | None, Callable | None], ...]
+    unscreened: tuple[tuple[Rule, Severity, frozenset[str] | None, None], ...]
+    screens: tuple[Callable, ...]
+
+    @classmethod
+    def of(cls, active: list[tuple[Rule, Severity]], screens: bool) -> "_ProductPlan":
+        steps = tuple((rule, severity, rule.needs, rule.screen if screens else None) for rule, severity in active)
+        named = tuple(dict.fromkeys(step[3] for step in steps if step[3] is not None))
+        return cls(steps, tuple(step for step in steps if step[3] is None), named)
 
 
 # (id of a severities mapping, scope) -> (that mapping, kept so its id is not reused; its active rules)

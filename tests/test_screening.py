@@ -141,7 +141,7 @@ def test_after_batches_fail_screening_it_is_tried_only_now_and_then_until_one_pa
 
     calls = []
     screened = batch_validation._screened_batch
-    monkeypatch.setattr(batch_validation, "_screening_failed_in_a_row", 0)
+    monkeypatch.setattr(batch_validation, "SCREENING_PACE", batch_validation.ScreeningPace())
     monkeypatch.setattr(batch_validation, "SCREEN_RETRY_EVERY", 4)
     monkeypatch.setattr(batch_validation, "_screened_batch",
                         lambda plan, batch: calls.append((batch.index, screened(plan, batch))) or calls[-1][1])

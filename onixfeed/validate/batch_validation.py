@@ -1,6 +1,7 @@
-"""Validate one batch of products as a document of its own: screened first, then, when the
-screening schema rejects it, against the official schema, with libxml2's findings mapped
-to the original file's lines and product numbers; then the checks on each product."""
+"""Validate one batch of products as a document of its own: screened first (by the
+current-codes schema when the checks want it, then the screening schema), then, when
+screening rejects it, against the official schema, with libxml2's findings mapped to the
+original file's lines and product numbers; then the checks on each product."""
 
 from __future__ import annotations
 
@@ -71,6 +72,8 @@ class Plan:
     # when the file's namespace is not the official one declared on the root, or the
     # prolog alone does not pass screening (then every batch would fail it)
     screen_prolog: bytes | None = None
+    # screen with the current-codes schema first: the checks read MessageInfo.codes_current
+    current_codes: bool = False
 
 
 @dataclass
@@ -195,8 +198,9 @@ def _top_level(plan: Plan, root: etree._Element) -> tuple[list[etree._Element], 
 
 def _screened_batch(plan: Plan, batch: Batch) -> Outcome | None:
     """A batch parsed without its namespace and passed by the screening schema: no schema
-    finding, and the same tree goes to the checks. None when screening rejects the batch
-    or it does not parse: the official schema then says why."""
+    finding, and the same tree goes to the checks (told codes_current when the current-codes
+    schema passed it). None when screening rejects the batch or it does not parse: the
+    official schema then says why."""
     schema = screening.load_screening_schema(plan.release, plan.tags)
     if schema is None:
         return None
@@ -211,7 +215,9 @@ def _screened_batch(plan: Plan, batch: Batch) -> Outcome | None:
     closing = b"" if batch.last else b"\n" + plan.closer
     try:
         root = etree.fromstring(prefix + b"\n" * padding + lead + batch.data + closing, make_parser())
-        if not schema.validate(root.getroottree()):
+        codes_current = _passes_current_codes_screening(plan, batch, root)
+        # the current-codes schema accepts less than the screening one: a tree it passed is screened
+        if not codes_current and not schema.validate(root.getroottree()):
             return None
     except (etree.XMLSyntaxError, etree.XMLSchemaValidateError):
         return None
@@ -220,7 +226,7 @@ def _screened_batch(plan: Plan, batch: Batch) -> Outcome | None:
     outcome.products = len(numbers)
     outcome.unique = _unique_keys(plan, root, elements, numbers, shift)
     if plan.checks is not None:
-        info = replace(plan.info, schema_checked=True, schema_valid=True)
+        info = replace(plan.info, schema_checked=True, schema_valid=True, codes_current=codes_current)
         for position in numbers:
             product = elements[position - 1]
             if plan.tags == "short":
@@ -266,22 +272,49 @@ def prefix_of(prolog: bytes) -> bytes:
     return prolog[:cut] if cut and not prolog[cut:].strip() else prolog
 
 
+def _passes_current_codes_screening(plan: Plan, batch: Batch, root: etree._Element) -> bool:
+    """Whether the current-codes schema passes a parsed batch (tried only when the checks
+    want it, and only now and then while batches keep failing it)."""
+    if not plan.current_codes or not CURRENT_CODES_PACE.worth_trying(batch.index):
+        return False
+    schema = screening.load_screening_schema(plan.release, plan.tags, current_codes=True)
+    passed = schema is not None and schema.validate(root.getroottree())
+    CURRENT_CODES_PACE.record(passed)
+    return passed
+
+
 # Screening a batch that then fails is wasted work. Where batch after batch fails (a feed
-# with an error in every product), this process screens only every so often until one passes.
+# with an error, or a deprecated code, in every product), this process tries that screening
+# only every so often until one passes.
 SCREEN_RETRY_EVERY = 32
-_screening_failed_in_a_row = 0
+
+
+class ScreeningPace:
+    """When a screening schema is worth trying on a batch: always, until two batches in a
+    row fail it; then every SCREEN_RETRY_EVERY-th batch, until one passes."""
+
+    def __init__(self) -> None:
+        self.failed_in_a_row = 0
+
+    def worth_trying(self, index: int) -> bool:
+        return self.failed_in_a_row < 2 or index % SCREEN_RETRY_EVERY == 0
+
+    def record(self, passed: bool) -> None:
+        self.failed_in_a_row = 0 if passed else self.failed_in_a_row + 1
+
+
+SCREENING_PACE = ScreeningPace()  # the screening schema (per process)
+CURRENT_CODES_PACE = ScreeningPace()  # the current-codes schema, tried first when the checks want it
 
 
 def validate_batch(plan: Plan, batch: Batch, validate: bool = True) -> Outcome:
     """Parse and validate one batch as a document of its own; lines as in the original file."""
-    global _screening_failed_in_a_row
     if (validate and plan.screen_prolog is not None and not plan.whole and b"xmlns" not in batch.data
-            and (_screening_failed_in_a_row < 2 or batch.index % SCREEN_RETRY_EVERY == 0)):
+            and SCREENING_PACE.worth_trying(batch.index)):
         screened = _screened_batch(plan, batch)
+        SCREENING_PACE.record(screened is not None)
         if screened is not None:
-            _screening_failed_in_a_row = 0
             return screened
-        _screening_failed_in_a_row += 1
     outcome = Outcome(batch.index)
     prefix = plan.prolog if batch.index == 0 else plan.prefix + (batch.lead if plan.prefix.endswith(b"\n") else b"")
     document_line = prefix.count(b"\n") + 1  # the line of the batch's first byte in the document

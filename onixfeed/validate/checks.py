@@ -40,6 +40,9 @@ class MessageInfo:
     # element is where the schema allows it and every code is in its list, so checks may
     # navigate by the schema's structure and skip what it guarantees.
     schema_valid: bool = False
+    # True when the schema has proved that no code in the product is deprecated (it passed the
+    # current-codes screening schema, which a Checks asks for with `wants_current_codes`).
+    codes_current: bool = False
 
 
 class Key(NamedTuple):
@@ -60,6 +63,16 @@ class Checks(Protocol):
 
     def message(self, keys: Collection[Key], message: MessageInfo) -> Iterable[Finding]:
         """Findings that span products, from every product's keys (main process)."""
+
+    # Optional: `wants_current_codes(release) -> bool`, True when the checks read
+    # MessageInfo.codes_current on that release; the engine then screens with the
+    # current-codes schema too (see wants_current_codes below).
+
+
+def wants_current_codes(checks: object, release: str) -> bool:
+    """Whether `checks` reads MessageInfo.codes_current on a release (False when it does not say)."""
+    asks = getattr(checks, "wants_current_codes", None)
+    return bool(asks(release)) if asks is not None else False
 
 
 @dataclass(frozen=True)
@@ -82,3 +95,6 @@ class CombinedChecks:
 
     def message(self, keys: Collection[Key], message: MessageInfo) -> list[Finding]:
         return [finding for part in self.parts for finding in part.message(keys, message)]
+
+    def wants_current_codes(self, release: str) -> bool:
+        return any(wants_current_codes(part, release) for part in self.parts)

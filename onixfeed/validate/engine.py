@@ -28,7 +28,7 @@ from onixfeed.findings import Finding, Severity
 from onixfeed.validate import messages, screening
 from onixfeed.validate.batch_validation import (FRAME_NAMES, Outcome, Plan, UniqueRule, unique_rules,
                                                  normalise, prefix_of, validate_batch)
-from onixfeed.validate.checks import Checks
+from onixfeed.validate.checks import Checks, wants_current_codes
 from onixfeed.validate.first_seen import FirstSeen
 from onixfeed.validate.key_spool import KeySpool
 from onixfeed.validate.prolog import (add_namespace, checks_wrapper, message_info, only_root_open,
@@ -45,7 +45,9 @@ from onixfeed.validate.transcode import DecodeFailure, as_utf8
 # runner.py) parse and validate batches (batch_validation.py): first without the namespace
 # against the screening schema (screening.py), whose tree the checks then read; a batch it
 # rejects is validated again with the official schema, and libxml2's lines are mapped back
-# (a fixed shift per batch). What libxml2 would
+# (a fixed shift per batch). When the checks want to know that no code is deprecated, a batch
+# is screened first by the current-codes twin, and by the screening schema only when that
+# one rejects it (the same tree: one more validation, no second parse). What libxml2 would
 # do differently on the whole document is handled here: errors in the root and Header are
 # reported once (from the first batch); after an error in the root's content model libxml2
 # validates nothing further, so neither does the engine; the message-wide xs:unique on
@@ -171,10 +173,13 @@ def _iter_utf8(stream: BinaryIO, result: FileResult, jobs: int, checks: Checks |
     plan = Plan(name, flavour.release, flavour.tags, text, elements, prefix_of(text), closer,
                 unique_rules(flavour.release, flavour.tags), info, checks, prolog.whole,
                 checks_wrapper(text, root) if checks is not None else None,
-                None if prolog.whole else screen_prolog(prolog.data, root, flavour))
+                None if prolog.whole else screen_prolog(prolog.data, root, flavour),
+                current_codes=checks is not None and wants_current_codes(checks, flavour.release))
     # compiled once, before workers fork
     if plan.screen_prolog is None or screening.load_screening_schema(flavour.release, flavour.tags) is None:
         schemas.load_schema(flavour.release, flavour.tags)
+    elif plan.current_codes:
+        screening.load_screening_schema(flavour.release, flavour.tags, current_codes=True)
     if checks is not None and header is not None:
         found = list(checks.header(header, info))
         result.findings.extend(found)

@@ -14,6 +14,12 @@ codes accepts exactly those codes (the enumeration may also accept other spellin
 same value, such as `1.0` for `1`), and a restriction that already has a pattern keeps its
 enumeration, since patterns in one restriction step are alternatives. So a document it
 accepts is valid; one it rejects goes to the official schema for the findings.
+
+A second twin, the current-codes schema, also leaves every deprecated code (as
+onixfeed.codelists reads them from the code list annotations) out of its code lists. A
+document it accepts is valid and holds no deprecated code in any element or attribute a
+code list types, space-separated country and region lists included: libxml2 proves in C
+what the deprecated-code rule would otherwise look for in Python.
 """
 
 from __future__ import annotations
@@ -27,13 +33,17 @@ from pathlib import Path
 
 from lxml import etree
 
-from onixfeed import schemas
+from onixfeed import codelists, schemas
 
 XS = "{http://www.w3.org/2001/XMLSchema}"
 _REGEX_SPECIAL = frozenset("\\|.?*+(){}-[]^")  # XML Schema's single-character escapes
 # on the schema element (written xs:schema, as EDItEUR's are; another prefix is left as it is,
 # and the no-namespace batches then fail screening and go to the official schema)
 _SCHEMA_NAMESPACE = re.compile(rb"""(<xs:schema\b[^>]*?)\s(?:targetNamespace|xmlns)\s*=\s*("[^"]*"|'[^']*')""")
+# A code list whose every code is left out (list 172 has only EUR, deprecated) matches
+# nothing: no character is both white space and not white space.
+MATCHES_NOTHING = r"[^\s\S]"
+LeftOut = dict[str, frozenset[str]]  # simple type name -> codes its pattern leaves out
 
 
 def trie_pattern(codes: list[str]) -> str:
@@ -61,10 +71,11 @@ def trie_pattern(codes: list[str]) -> str:
     return expression(trie)
 
 
-def rewrite(document: etree._ElementTree, namespace: str | None) -> bytes:
+def rewrite(document: etree._ElementTree, namespace: str | None, leave_out: LeftOut | None = None) -> bytes:
     """The schema document with its enumerations as trie patterns and without the target
     `namespace`, also in the XPaths of its identity constraints (`onix:Product` ->
-    `Product`; left as they were, they would select nothing and check nothing)."""
+    `Product`; left as they were, they would select nothing and check nothing).
+    `leave_out` names, by simple type (`List91`), codes its pattern must not accept."""
     if next(document.iter(f"{XS}any", f"{XS}anyAttribute"), None) is not None:
         # a wildcard's ##targetNamespace and ##other would mean something else without the namespace
         raise Unscreenable("the schema has wildcards (xs:any, xs:anyAttribute)")
@@ -77,10 +88,13 @@ def rewrite(document: etree._ElementTree, namespace: str | None) -> bytes:
         if not enumerations or restriction.find(f"{XS}pattern") is not None:
             continue
         codes = [enumeration.get("value") for enumeration in enumerations]
+        omitted = (leave_out or {}).get(restriction.getparent().get("name"))
+        if omitted:
+            codes = [code for code in codes if code not in omitted]
         position = restriction.index(enumerations[0])
         for enumeration in enumerations:
             restriction.remove(enumeration)
-        pattern = etree.Element(f"{XS}pattern", value=trie_pattern(codes))
+        pattern = etree.Element(f"{XS}pattern", value=trie_pattern(codes) if codes else MATCHES_NOTHING)
         restriction.insert(position, pattern)
     target = document.getroot().get("targetNamespace")
     if target is not None and document.getroot().nsmap.get(None, target) != target:
@@ -93,6 +107,13 @@ def rewrite(document: etree._ElementTree, namespace: str | None) -> bytes:
         text = stripped
 
 
+def deprecated_codes(release: str) -> LeftOut:
+    """`ListN` -> the deprecated codes of code list N, for the current-codes schema."""
+    return {f"List{number}": frozenset(code.value for code in table.codes.values() if code.deprecated)
+            for number, table in codelists.load_codelists(release).items()
+            if any(code.deprecated for code in table.codes.values())}
+
+
 class Unscreenable(ValueError):
     """A schema whose meaning the rewriting could change: the official one is used alone."""
 
@@ -100,27 +121,30 @@ class Unscreenable(ValueError):
 class _Rewritten(etree.Resolver):
     """Serves each schema document a schema includes in its rewritten form."""
 
-    def __init__(self, namespace: str | None):
+    def __init__(self, namespace: str | None, leave_out: LeftOut | None = None):
         super().__init__()
         self.namespace = namespace
+        self.leave_out = leave_out
 
     def resolve(self, url, public_id, context):
         with open(url, "rb") as source:
             document = etree.parse(source, _plain_parser(), base_url=url)
-        return self.resolve_string(rewrite(document, self.namespace), context, base_url=url)
+        return self.resolve_string(rewrite(document, self.namespace, self.leave_out), context, base_url=url)
 
 
 def _plain_parser() -> etree.XMLParser:
     return etree.XMLParser(resolve_entities=False, no_network=True, remove_comments=True)
 
 
-def _rewritten_folder(main: Path) -> Path | None:
+def _rewritten_folder(main: Path, leave_out: LeftOut | None = None) -> Path | None:
     """The schema documents beside `main`, rewritten once into the cache (keyed by their
-    bytes and this module's); None when the cache cannot be written."""
+    bytes, this module's and the codes left out); None when the cache cannot be written."""
     sources = sorted(main.parent.glob("*.xsd"))
     digest = hashlib.sha256(Path(__file__).read_bytes())
     for source in sources:
         digest.update(source.name.encode() + b"\0" + source.read_bytes())
+    if leave_out:
+        digest.update(repr(sorted((name, sorted(codes)) for name, codes in leave_out.items())).encode())
     folder = schemas.cache_folder("screening") / digest.hexdigest()[:24]
     if (folder / main.name).is_file():
         return folder
@@ -129,7 +153,8 @@ def _rewritten_folder(main: Path) -> Path | None:
         building.mkdir(parents=True, exist_ok=True)
         for source in sources:
             document = etree.parse(str(source), _plain_parser())
-            (building / source.name).write_bytes(rewrite(document, document.getroot().get("targetNamespace")))
+            namespace = document.getroot().get("targetNamespace")
+            (building / source.name).write_bytes(rewrite(document, namespace, leave_out))
         building.rename(folder)
     except Unscreenable:
         shutil.rmtree(building, ignore_errors=True)
@@ -140,24 +165,27 @@ def _rewritten_folder(main: Path) -> Path | None:
     return folder
 
 
-def _compile_in_memory(main: Path) -> etree.XMLSchema:
+def _compile_in_memory(main: Path, leave_out: LeftOut | None = None) -> etree.XMLSchema:
     """The screening schema rewritten on the fly (when the cache is not writable)."""
     document = etree.parse(str(main), _plain_parser())
     namespace = document.getroot().get("targetNamespace")
     parser = _plain_parser()
-    parser.resolvers.add(_Rewritten(namespace))
-    return etree.XMLSchema(etree.fromstring(rewrite(document, namespace), parser, base_url=str(main)))
+    parser.resolvers.add(_Rewritten(namespace, leave_out))
+    return etree.XMLSchema(etree.fromstring(rewrite(document, namespace, leave_out), parser, base_url=str(main)))
 
 
 @functools.lru_cache(maxsize=None)
-def load_screening_schema(release: str, tags: str = "reference") -> etree.XMLSchema | None:
+def load_screening_schema(release: str, tags: str = "reference", current_codes: bool = False
+                          ) -> etree.XMLSchema | None:
     """The compiled screening schema for a release and tag style (once per process), or
-    None when it cannot be built (the official schema is then used alone)."""
+    None when it cannot be built (the official schema is then used alone). With
+    `current_codes`, the twin whose code lists leave out the deprecated codes."""
     files = schemas.schema_files(release, tags)
     try:
-        folder = _rewritten_folder(files.main)
+        leave_out = deprecated_codes(release) if current_codes else None
+        folder = _rewritten_folder(files.main, leave_out)
         if folder is None:
-            return _compile_in_memory(files.main)
+            return _compile_in_memory(files.main, leave_out)
         # from the file, not a parsed tree: lxml would keep the tree (5 MB) for the schema's life
         return etree.XMLSchema(file=str(folder / files.main.name))
     except (OSError, Unscreenable, etree.XMLSchemaParseError, etree.XMLSyntaxError):

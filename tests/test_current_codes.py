@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from bench.generate import message_bytes
 from onixfeed import codelists, onix, schemas
+from onixfeed.findings import Finding, Severity
 from onixfeed.cli import app
 from onixfeed.validate import batch_validation, engine, screening
 from onixfeed.validate.checks import CombinedChecks, wants_current_codes
@@ -171,6 +172,24 @@ class Recording:
 
 
 @dataclass(frozen=True)
+class Telling:
+    """A Checks that reports what each product was told as a finding (seen from worker processes too)."""
+
+    def header(self, header, message):
+        return []
+
+    def product(self, product, message):
+        told = f"{'valid' if message.schema_valid else '-'} {'current' if message.codes_current else '-'}"
+        return [Finding("TOLD", "told", Severity.INFO, told, message.file, product.sourceline)], []
+
+    def message(self, keys, message):
+        return []
+
+    def wants_current_codes(self, release):
+        return True
+
+
+@dataclass(frozen=True)
 class Silent:
     """Runs other checks without saying it wants codes_current: today's path."""
 
@@ -216,9 +235,30 @@ def test_without_checks_that_want_it_the_current_codes_schema_is_never_used(monk
 def test_a_clean_batch_tells_its_products_that_their_codes_are_current(tags):
     recording = Recording()
     data = message_bytes(6, seed=34, tags=tags)
-    result = engine.validate_stream(io.BytesIO(data), "message.xml", jobs=1, checks=recording)
+    result = engine.validate_stream(io.BytesIO(data), "message.xml", jobs=1, checks=recording, batch_bytes=20_000)
     assert result.valid and result.products == 6
     assert [seen[1:] for seen in recording.seen] == [(True, True)] * 6
+
+
+def test_a_file_of_one_batch_is_screened_by_the_screening_schema_alone(monkeypatch):
+    # compiling the current-codes schema would cost more than the checks can save on one batch
+    used = []
+    load = screening.load_screening_schema
+    monkeypatch.setattr(screening, "load_screening_schema",
+                        lambda *args, **kwargs: used.append(kwargs.get("current_codes", False)) or load(*args, **kwargs))
+    recording = Recording()
+    result = engine.validate_stream(io.BytesIO(message_bytes(6, seed=34)), "message.xml", jobs=1, checks=recording)
+    assert result.valid and used and not any(used)
+    assert [seen[1:] for seen in recording.seen] == [(True, False)] * 6
+
+
+def test_worker_processes_screen_with_the_current_codes_schema_too():
+    data = with_deprecated_country(message_bytes(40, seed=40), 1)  # one rejection: no process pauses
+    told = {}
+    for jobs in (1, 2):
+        result = engine.validate_stream(io.BytesIO(data), "message.xml", jobs=jobs, checks=Telling(), batch_bytes=1)
+        told[jobs] = [finding.message for finding in result.findings]
+    assert told[1] == told[2] == ["valid -"] + ["valid current"] * 39
 
 
 def test_a_batch_with_a_deprecated_code_is_screened_as_before_and_not_told_its_codes_are_current():

@@ -178,8 +178,6 @@ def _iter_utf8(stream: BinaryIO, result: FileResult, jobs: int, checks: Checks |
     # compiled once, before workers fork
     if plan.screen_prolog is None or screening.load_screening_schema(flavour.release, flavour.tags) is None:
         schemas.load_schema(flavour.release, flavour.tags)
-    elif plan.current_codes:
-        screening.load_screening_schema(flavour.release, flavour.tags, current_codes=True)
     if checks is not None and header is not None:
         found = list(checks.header(header, info))
         result.findings.extend(found)

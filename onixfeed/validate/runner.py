@@ -11,6 +11,7 @@ from concurrent.futures.process import BrokenProcessPool
 from collections import deque
 from typing import Iterator
 
+from onixfeed.validate import screening
 from onixfeed.validate.batch_validation import Outcome, Plan, validate_batch
 from onixfeed.validate.split import Batch
 
@@ -67,6 +68,9 @@ class Runner:
         # workers have enough queued, which saves a process's memory and a batch's trip
         # through a pipe. An executor, not a multiprocessing.Pool: a worker that dies (killed,
         # out of memory) breaks it loudly, where a Pool would wait for its task forever.
+        if self.plan.current_codes and self.plan.screen_prolog is not None:
+            # compiled once, before the workers fork (a file of one batch never needs it)
+            screening.load_screening_schema(self.plan.release, self.plan.tags, current_codes=True)
         self.pool = ProcessPoolExecutor(self.jobs - 1, mp_context=multiprocessing.get_context("fork"),
                                         initializer=_start_worker, initargs=(self.plan,))
         queue_limit = (self.jobs - 1) * IN_FLIGHT_PER_JOB

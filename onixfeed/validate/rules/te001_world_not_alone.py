@@ -22,10 +22,11 @@ from __future__ import annotations
 from typing import Iterator
 
 from onixfeed.validate.rules import Hit
-from onixfeed.validate.rules.territories import WORLD, territory_views
+from onixfeed.validate.rules.territories import WORLD, screen, territory_views
 
 CODE = "TE001"
 NAME = "world-not-alone"
+SCREEN = screen  # the family's one look decides whether this rule runs
 
 # Without one of these elements in the product the rule finds nothing (the runner skips it).
 NEEDS = ("RegionsIncluded", "RegionsExcluded", "RegionCode")

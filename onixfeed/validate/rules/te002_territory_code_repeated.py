@@ -20,9 +20,11 @@ from __future__ import annotations
 from typing import Iterator
 
 from onixfeed.validate.rules import Hit
+from onixfeed.validate.rules.territories import screen
 
 CODE = "TE002"
 NAME = "territory-code-repeated"
+SCREEN = screen  # the family's one look decides whether this rule runs
 
 # Every element typed as a country or region code list in EDItEUR's schema.
 LISTS = ("CountriesIncluded", "CountriesExcluded", "RegionsIncluded", "RegionsExcluded")

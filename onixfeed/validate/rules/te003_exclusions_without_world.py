@@ -20,10 +20,11 @@ from __future__ import annotations
 from typing import Iterator
 
 from onixfeed.validate.rules import Hit
-from onixfeed.validate.rules.territories import territory_views
+from onixfeed.validate.rules.territories import screen, territory_views
 
 CODE = "TE003"
 NAME = "exclusions-without-world"
+SCREEN = screen  # the family's one look decides whether this rule runs
 
 # Without one of these elements in the product the rule finds nothing (the runner skips it).
 NEEDS = ("CountriesExcluded", "RegionsExcluded")

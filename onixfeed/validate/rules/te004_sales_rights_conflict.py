@@ -26,10 +26,11 @@ from __future__ import annotations
 from typing import Iterator
 
 from onixfeed.validate.rules import Hit
-from onixfeed.validate.rules.territories import WORLD, sales_rights, territory_views, view_of
+from onixfeed.validate.rules.territories import WORLD, sales_rights, screen, territory_views, view_of
 
 CODE = "TE004"
 NAME = "sales-rights-conflict"
+SCREEN = screen  # the family's one look decides whether this rule runs
 
 # Without one of these elements in the product the rule finds nothing (the runner skips it).
 NEEDS = ("SalesRights",)

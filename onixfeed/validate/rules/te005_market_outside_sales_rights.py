@@ -24,10 +24,11 @@ from __future__ import annotations
 from typing import Iterator
 
 from onixfeed.validate.rules import Hit
-from onixfeed.validate.rules.territories import codes, for_sale, sales_rights, territory_views, view_of
+from onixfeed.validate.rules.territories import codes, for_sale, sales_rights, screen, territory_views, view_of
 
 CODE = "TE005"
 NAME = "market-outside-sales-rights"
+SCREEN = screen  # the family's one look decides whether this rule runs
 
 # Without one of these elements in the product the rule finds nothing (the runner skips it).
 NEEDS = ("Market",)

@@ -24,10 +24,11 @@ from __future__ import annotations
 from typing import Iterator
 
 from onixfeed.validate.rules import Hit, first_text
-from onixfeed.validate.rules.territories import territory_views
+from onixfeed.validate.rules.territories import screen, territory_views
 
 CODE = "TE006"
 NAME = "region-outside-country"
+SCREEN = screen  # the family's one look decides whether this rule runs
 
 # composite -> (country element, region element), the pairs EDItEUR's strict schema relates.
 PAIRS = {

@@ -23,10 +23,11 @@ from __future__ import annotations
 from typing import Iterator
 
 from onixfeed.validate.rules import Hit
-from onixfeed.validate.rules.territories import territory_views, view_of
+from onixfeed.validate.rules.territories import screen, territory_views, view_of
 
 CODE = "TE007"
 NAME = "row-sales-rights-type"
+SCREEN = screen  # the family's one look decides whether this rule runs
 
 # Without one of these elements in the product the rule finds nothing (the runner skips it).
 NEEDS = ("SalesRights",)

@@ -23,10 +23,11 @@ from __future__ import annotations
 from typing import Iterator
 
 from onixfeed.validate.rules import Hit
-from onixfeed.validate.rules.territories import FOR_SALE, for_sale, sales_rights
+from onixfeed.validate.rules.territories import FOR_SALE, for_sale, sales_rights, screen
 
 CODE = "TE008"
 NAME = "price-without-territory"
+SCREEN = screen  # the family's one look decides whether this rule runs
 
 # Without one of these elements in the product the rule finds nothing (the runner skips it).
 NEEDS = ("Price",)

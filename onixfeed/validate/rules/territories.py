@@ -1,4 +1,4 @@
-"""Shared helpers of the territory rules (TE...): code lists of a Territory and sales rights."""
+"""Shared helpers of the territory rules (TE...): code lists of a Territory, sales rights, the family's screen."""
 
 from __future__ import annotations
 
@@ -107,3 +107,132 @@ def for_sale(rights: etree._Element, context=None) -> bool:
         kind = next(rights.iterchildren("SalesRightsType"), None)
         return kind is not None and (kind.text or "").strip() in FOR_SALE
     return (context.child_text(rights, "SalesRightsType") or "").strip() in FOR_SALE
+
+
+# What a list's text says, as bits (see _list_facts): the screen's questions about one list.
+_REPEATS = 1  # a code twice (TE002)
+_NAMES_WORLD = 2  # WORLD among the codes
+_WORLD_AND_MORE = 4  # WORLD and another code (TE001)
+_NONE: frozenset[str] = frozenset()
+# Every territory rule that looks at Territory lists; the screen names them when it cannot rule them out.
+_TERRITORY_RULES = ("TE001", "TE003", "TE006")
+
+
+def screen(product: etree._Element, context) -> frozenset[str] | set[str]:
+    """TE codes that may fire: a necessary condition of each rule, never its verdict.
+
+    One look at the lists in the product's shared index (their texts' facts are cached, since
+    feeds repeat territories) and at whose children they are; the territory views are read
+    only when a Territory pairs exclusions or regions with other lists, which clean feeds rarely do.
+    """
+    index = context.index(product)
+    countries_in = index.get("CountriesIncluded", ())
+    regions_in = index.get("RegionsIncluded", ())
+    countries_out = index.get("CountriesExcluded", ())
+    regions_out = index.get("RegionsExcluded", ())
+    suspects: set[str] = set()
+    world = False  # some RegionsIncluded names WORLD
+    for element in regions_in:
+        facts = _list_facts(element.text)
+        if facts & _REPEATS:
+            suspects.add("TE002")
+        if facts & _WORLD_AND_MORE:
+            suspects.add("TE001")
+        if facts & _NAMES_WORLD:
+            world = True
+    for elements in (countries_in, countries_out, regions_out):
+        for element in elements:
+            if _list_facts(element.text) & _REPEATS:
+                suspects.add("TE002")
+                break
+    # a Territory's lists side by side: the parents of its country lists (Territory, or junk elsewhere)
+    holders = {element.getparent() for element in countries_in} if countries_in else _NONE
+    if countries_out or regions_out or (holders and any(element.getparent() in holders for element in regions_in)):
+        _territory_suspects(territory_views(product, context), suspects)
+    if "RegionCode" in index:
+        suspects.add("TE006")  # beside a CountryCode (TE006), or WORLD itself (TE001)
+        if any((region.text or "").strip() == WORLD for region in index["RegionCode"]):
+            suspects.add("TE001")
+    if "PrizeRegion" in index:
+        suspects.add("TE006")
+    rights = index.get("SalesRights", ())
+    if len(rights) > 1:
+        suspects.add("TE004")
+    if rights and _row_rights_suspect(product, context, world, bool(countries_out or regions_out)):
+        suspects.add("TE007")
+    markets = index.get("Market")
+    if markets and holders:
+        # TE005 reads the countries of a Market's Territory: a country list two levels below a Market
+        markets = set(markets)
+        if any(holder is not None and holder.getparent() in markets for holder in holders):
+            suspects.add("TE005")
+    prices = index.get("Price")
+    if prices:
+        placed = {territory.getparent() for territory in index.get("Territory", ())}
+        if any(price not in placed for price in prices):
+            suspects.add("TE008")  # a Price without a Territory of its own
+    return suspects or _NONE
+
+
+def _territory_suspects(views: dict[etree._Element, TerritoryView], suspects: set[str]) -> None:
+    """Adds the Territory-level codes (TE001, TE003, TE006) whose rule's condition some view meets."""
+    for view in views.values():
+        if view.world and (len(view.regions) > 1 or view.countries_in is not None):
+            suspects.add("TE001")
+        if view.regions_excluded:
+            suspects.add("TE006")
+            if WORLD in view.regions_excluded:
+                suspects.add("TE001")
+        elif view.included and view.regions:
+            suspects.add("TE006")
+        if ((view.countries_out is not None or view.regions_out is not None)
+                and view.countries_in is None and not view.world):
+            suspects.add("TE003")
+
+
+def _row_rights_suspect(product: etree._Element, context, world: bool, exclusions: bool) -> bool:
+    """False when TE007 can find nothing: its first PublishingDetail has no SalesRights, or has a
+    WORLD territory that excludes nothing and no ROWSalesRightsType, as the rule asks."""
+    detail = context.child(product, "PublishingDetail")
+    if detail is None:
+        return False
+    children = context.children(detail)
+    if "SalesRights" not in children:
+        return False
+    if "ROWSalesRightsType" in children:
+        return world  # a ROWSalesRightsType is only wrong beside a WORLD territory
+    if exclusions:
+        return True  # WORLD's exclusions may be uncovered: the rule weighs them
+    for rights in children.get("SalesRights", ()):
+        territory = context.child(rights, "Territory")
+        if territory is not None and _list_facts(_first_text(territory, "RegionsIncluded")) & _NAMES_WORLD:
+            return False  # a WORLD territory without ROWSalesRightsType or exclusions: as the rule asks
+    return True
+
+
+def _first_text(element: etree._Element, name: str) -> str | None:
+    found = next(element.iterchildren(name), None)
+    return found.text if found is not None else None
+
+
+def _list_facts(text: str | None) -> int:
+    """What a list text says (the _REPEATS, _NAMES_WORLD, _WORLD_AND_MORE bits), cached per text."""
+    if not text:
+        return 0
+    facts = _FACTS.get(text)
+    if facts is None:
+        listed = text.split()
+        facts = _REPEATS if len(set(listed)) != len(listed) else 0
+        if WORLD in listed:
+            facts |= _NAMES_WORLD
+            if any(code != WORLD for code in listed):
+                facts |= _WORLD_AND_MORE
+        if len(text) <= 2_000:  # a long junk text is judged, not kept
+            if len(_FACTS) >= _CODES_LIMIT:
+                _FACTS.clear()
+            _FACTS[text] = facts
+    return facts
+
+
+# list text -> its facts (an int), kept as _CODES is: feeds repeat the same lists product after product.
+_FACTS: dict[str, int] = {}

@@ -20,10 +20,12 @@ from __future__ import annotations
 from typing import Iterator
 
 from onixfeed.validate.rules import Hit, first_text
+from onixfeed.validate.rules import prices
 from onixfeed.validate.rules.prices import price_views
 
 CODE = "PR002"
 NAME = "price-currency-missing"
+SCREEN = prices.screen  # the family's one look decides whether this rule runs
 
 # Without one of these elements in the product the rule finds nothing (the runner skips it).
 NEEDS = ("Price",)

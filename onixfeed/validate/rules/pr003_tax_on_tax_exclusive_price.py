@@ -23,10 +23,12 @@ from __future__ import annotations
 from typing import Iterator
 
 from onixfeed.validate.rules import Hit
+from onixfeed.validate.rules import prices
 from onixfeed.validate.rules.prices import TAX_INCLUSIVE_TYPES, price_views, view_price_type
 
 CODE = "PR003"
 NAME = "tax-on-tax-exclusive-price"
+SCREEN = prices.screen  # the family's one look decides whether this rule runs
 
 # Without one of these elements in the product the rule finds nothing (the runner skips it).
 NEEDS = ("Tax",)

@@ -21,10 +21,12 @@ from __future__ import annotations
 from typing import Iterator
 
 from onixfeed.validate.rules import Hit
+from onixfeed.validate.rules import prices
 from onixfeed.validate.rules.prices import TAX_EXCLUSIVE_TYPES, price_views, view_price_type
 
 CODE = "PR004"
 NAME = "tax-exempt-on-tax-inclusive-price"
+SCREEN = prices.screen  # the family's one look decides whether this rule runs
 
 # Without one of these elements in the product the rule finds nothing (the runner skips it).
 NEEDS = ("TaxExempt",)

@@ -26,10 +26,12 @@ from decimal import Decimal
 from typing import Iterator
 
 from onixfeed.validate.rules import Hit
+from onixfeed.validate.rules import prices
 from onixfeed.validate.rules.prices import TOLERANCE, money, price_views
 
 CODE = "PR005"
 NAME = "price-not-sum-of-tax"
+SCREEN = prices.screen  # the family's one look decides whether this rule runs
 
 # Without one of these elements in the product the rule finds nothing (the runner skips it).
 NEEDS = ("Tax",)

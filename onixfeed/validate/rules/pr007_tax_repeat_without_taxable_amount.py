@@ -24,10 +24,12 @@ from __future__ import annotations
 from typing import Iterator
 
 from onixfeed.validate.rules import Hit
+from onixfeed.validate.rules import prices
 from onixfeed.validate.rules.prices import price_views
 
 CODE = "PR007"
 NAME = "tax-repeat-without-taxable-amount"
+SCREEN = prices.screen  # the family's one look decides whether this rule runs
 
 # Without one of these elements in the product the rule finds nothing (the runner skips it).
 NEEDS = ("Tax",)

@@ -23,11 +23,13 @@ from __future__ import annotations
 from typing import Iterator
 
 from onixfeed.validate.rules import Hit
+from onixfeed.validate.rules import prices
 from onixfeed.validate.rules.prices import price_views
 from onixfeed.validate.rules.structure import above_zero
 
 CODE = "PR008"
 NAME = "zero-price"
+SCREEN = prices.screen  # the family's one look decides whether this rule runs
 
 # Without one of these elements in the product the rule finds nothing (the runner skips it).
 NEEDS = ("PriceAmount",)

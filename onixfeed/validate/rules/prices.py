@@ -1,10 +1,12 @@
-"""Shared helpers of the price and tax rules (PR...): prices, effective types, decimal amounts."""
+"""Shared helpers of the price and tax rules (PR...): prices, effective types, amounts, the family's screen."""
 
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
 from lxml import etree
+
+from onixfeed.validate.rules.structure import above_zero
 
 # List 58 price types that include tax: only these may carry <Tax> (EDItEUR strict
 # assertion _20171219_c_1). List 58 types that exclude tax: only these may carry
@@ -97,12 +99,17 @@ def first_amount(children: dict, name: str) -> Decimal | None:
     same = children.get(name)
     if same is None:
         return None
-    text = same[0].text
+    return element_amount(same[0])
+
+
+def element_amount(element: etree._Element) -> Decimal | None:
+    """`amount(element)`, worked out once per distinct text."""
+    text = element.text
     if text is None:
         return None
     found = _AMOUNTS.get(text, _UNSEEN)
     if found is _UNSEEN:
-        found = amount(same[0])
+        found = amount(element)
         if len(text) <= _CACHED_LENGTH:  # an amount is short: long junk is not worth keeping
             if len(_AMOUNTS) >= _AMOUNTS_LIMIT:
                 _AMOUNTS.clear()
@@ -163,3 +170,84 @@ def money(value: Decimal) -> str:
     except InvalidOperation:  # more digits than the decimal context holds: show it as given
         return str(value)
     return f"{value:.2f}" if value == cents else f"{value.normalize()}"
+
+
+
+_NONE: frozenset[str] = frozenset()
+_NO_ELEMENTS: tuple = ()
+# lxml hands back the one proxy it keeps per element (the index holds them all), so parents
+# compare and hash by identity; mapped over the index's lists these run in C.
+_parent = etree._Element.getparent
+# release -> whether its schema types PriceAmount above zero (PR008's way out on a schema-valid product)
+_ABOVE_ZERO: dict[str, bool] = {}
+
+
+def screen(product: etree._Element, context) -> frozenset[str] | set[str]:
+    """PR codes that may fire: a necessary condition of each rule, never its verdict.
+
+    Read from the index's lists of the family's elements (their parents, by identity) rather
+    than from the price views, so that a clean product builds no view at all. Every Price of
+    the index stands in for the supply prices the rules read (a superset: speed only).
+    """
+    index = context.index(product)
+    prices = index.get("Price")
+    if prices is None:
+        return _NONE  # every price rule reads Price elements
+    get = index.get
+    message = context.message
+    suspects: set[str] = set()
+    types = _first_by_parent(get("PriceType", _NO_ELEMENTS))  # price -> its first PriceType
+    if not message.default_price_type and not all(map(types.__contains__, prices)):
+        suspects.add("PR001")
+    amounts = get("PriceAmount", _NO_ELEMENTS)
+    if amounts and not message.default_currency:
+        with_currency = set(map(_parent, get("CurrencyCode", _NO_ELEMENTS)))
+        if not with_currency.issuperset(map(_parent, amounts)):
+            without = set(map(_parent, amounts)) - with_currency
+            if not without.isdisjoint(prices):
+                suspects.add("PR002")
+    taxes = get("Tax", _NO_ELEMENTS)
+    exempt = get("TaxExempt", _NO_ELEMENTS)
+    if taxes or exempt:
+        default = message.default_price_type or None
+        if taxes and any(_effective_type(types.get(price), default) not in TAX_INCLUSIVE_TYPES
+                         for price in set(map(_parent, taxes))):
+            suspects.add("PR003")
+        if exempt and any(_effective_type(types.get(price), default) not in TAX_EXCLUSIVE_TYPES
+                          for price in map(_parent, exempt)):
+            suspects.add("PR004")
+    if taxes:
+        taxables = get("TaxableAmount", _NO_ELEMENTS)
+        if taxables:  # the arithmetic is the rules' own work
+            if amounts:
+                suspects.add("PR005")
+            if "TaxAmount" in index and "TaxRatePercent" in index:
+                suspects.add("PR006")
+        if len(taxes) > 1 and len(set(map(_parent, taxes))) < len(taxes):  # a Price with several Tax
+            if not set(map(_parent, taxables)).issuperset(taxes):
+                suspects.add("PR007")
+    if amounts and not (message.schema_valid and _above_zero(message.release)):
+        if any(value is not None and value <= 0 for value in map(element_amount, amounts)):
+            suspects.add("PR008")
+    return suspects or _NONE
+
+
+def _first_by_parent(elements) -> dict:
+    """Each parent's first element of `elements` (one name's index list, in document order)."""
+    found = dict(zip(map(_parent, elements), elements))
+    if len(found) < len(elements):  # a parent holds several: the first must win, so store it last
+        backwards = elements[::-1]
+        found = dict(zip(map(_parent, backwards), backwards))
+    return found
+
+
+def _effective_type(element: etree._Element | None, default: str | None) -> str | None:
+    """`view_price_type` from a Price's first PriceType (None when it has none)."""
+    return ((element.text or "").strip() if element is not None else "") or default
+
+
+def _above_zero(release: str) -> bool:
+    found = _ABOVE_ZERO.get(release)
+    if found is None:
+        found = _ABOVE_ZERO[release] = above_zero(release, "PriceAmount")
+    return found

@@ -1,11 +1,14 @@
-"""Shared by the text rules: which elements take a textformat (list 34) and EDItEUR's XHTML subset.
+"""Shared by the text rules (TX001-TX010): the elements that take a textformat (list 34), EDItEUR's
+XHTML subset, the product's text views, and the family's screen.
 
-Both are read from the official schema files (never typed by hand), once per process.
+The element names and the subset are read from the official schema files (never typed by hand),
+once per process.
 """
 
 from __future__ import annotations
 
 import functools
+import unicodedata
 from typing import NamedTuple
 
 from lxml import etree
@@ -15,6 +18,14 @@ from onixfeed import schemas
 from onixfeed.validate.rules import first_text
 
 XS = "{http://www.w3.org/2001/XMLSchema}"
+
+# Code list 34: the formats whose text may hold tags, as XHTML (05) or escaped HTML and XML (02, 03).
+MARKUP_FORMATS = frozenset({"02", "03", "05"})
+ESCAPED_FORMATS = ("02", "03")
+# EDItEUR, code list 153, code 02: a short description is "limited to a maximum of 350 characters".
+SHORT_DESCRIPTION_LIMIT = 350
+# Code list 153: the text types a recipient keeps one of per audience.
+SINGLE_PER_AUDIENCE = frozenset({"02", "03", "10", "12", "16", "17", "21"})
 
 
 @functools.lru_cache(maxsize=None)
@@ -71,11 +82,19 @@ def text_views(product: etree._Element, context) -> list[TextView]:
 
 
 def _text_views(product: etree._Element, context) -> list[TextView]:
+    index = context.index(product)
+    present = index.keys() & _formatted_name_set()  # in C: a product holds two or three of the 29 names
+    if not present:
+        return []
     views = []
-    for element in context.elements(product, *_formatted_names()):
-        written = element.get("textformat")
-        views.append(TextView(element, written.strip() if written is not None else "", written, element.text,
-                              len(element)))
+    append = views.append
+    make = tuple.__new__  # TextView(...) goes through a Python-level __new__, three times slower
+    # by name in `_formatted_names()`'s (sorted) order, each name's in document order, as elements() gives them
+    for name in sorted(present) if len(present) > 1 else present:
+        for element in index[name]:
+            written = element.get("textformat")
+            append(make(TextView, (element, written.strip() if written is not None else "", written, element.text,
+                                   len(element))))
     return views
 
 
@@ -84,13 +103,9 @@ def _formatted_names() -> tuple[str, ...]:
     return formatted_elements()
 
 
-def formatted_texts(product: etree._Element, context) -> list[tuple[etree._Element, str]]:
-    """(element, its stripped textformat, '' when absent) for every text element of a product, found once."""
-    return context.shared(product, _formatted_texts)
-
-
-def _formatted_texts(product: etree._Element, context) -> list[tuple[etree._Element, str]]:
-    return [(view.element, view.fmt) for view in text_views(product, context)]
+@functools.lru_cache(maxsize=None)
+def _formatted_name_set() -> frozenset[str]:
+    return frozenset(_formatted_names())
 
 
 def text_contents(product: etree._Element, context) -> list[tuple[etree._Element, str]]:
@@ -101,3 +116,116 @@ def text_contents(product: etree._Element, context) -> list[tuple[etree._Element
 def _text_contents(product: etree._Element, context) -> list[tuple[etree._Element, str]]:
     return [(content, (first_text(context.children(content), "TextType") or "").strip())
             for content in context.elements(product, "TextContent")]
+
+
+_NONE: frozenset[str] = frozenset()
+# The text of a whole product as UTF-8 bytes (what TX005 decides on first), joined in C.
+_PRODUCT_TEXT = functools.partial(etree.tostring, method="text", encoding="utf-8", with_tail=False)
+_STRING_VALUE = etree.XPath("string()")
+
+
+def screen(product: etree._Element, context) -> frozenset[str] | set[str]:
+    """TX codes that may fire: a necessary condition of each rule, never its verdict.
+
+    One pass over the text views, the TextType values and the count of Language elements, and
+    TX005's ASCII test of the whole text; a rich, clean product (XHTML texts, distinct text
+    types, one language of text, ASCII) comes out with nothing to run.
+    """
+    suspects = None
+    views = text_views(product, context)
+    if views:
+        suspects = _text_view_suspects(views, context)
+    index = context.index(product)
+    types = index.get("TextType")
+    if types:
+        found = _text_type_suspects(types)
+        if found:
+            suspects = found if suspects is None else suspects | found
+    languages = index.get("Language")
+    if languages is not None and len(languages) > 1:  # a repeat needs two
+        suspects = {"TX010"} if suspects is None else suspects | {"TX010"}
+    if not _PRODUCT_TEXT(product).isascii() and not _nfc(_STRING_VALUE(product)):
+        suspects = {"TX005"} if suspects is None else suspects | {"TX005"}
+    return suspects or _NONE
+
+
+def _text_view_suspects(views: list[TextView], context) -> set[str] | None:
+    """Codes of TX001-TX004 and TX006 that a text view may fire; each test is its rule's own way out."""
+    suspects = None
+    closed = None  # whether the schema has already confined XHTML texts to the subset (TX004), asked once
+    for element, fmt, written, head, size in views:
+        if fmt == "05":  # XHTML: the usual case in a rich feed, TX001-TX003 have nothing to say
+            if size:
+                if closed is None:
+                    message = context.message
+                    closed = bool(message.schema_valid and only_subset_inside(message.release))
+                    if not closed:
+                        suspects = _add(suspects, "TX004")
+                # TX006: visible text before the first child, or as the first child's text
+                if head and not head.isspace():
+                    continue
+                first = element[0]
+                inner = first.text
+                if inner and isinstance(first.tag, str) and not inner.isspace():
+                    continue
+            elif head and not head.isspace():
+                continue
+            suspects = _add(suspects, "TX006")
+            continue
+        if size:
+            suspects = _add(suspects, "TX001")
+            if fmt not in MARKUP_FORMATS:
+                suspects.add("TX002")
+        elif head and fmt not in MARKUP_FORMATS and "<" in head:
+            suspects = _add(suspects, "TX002")
+        if fmt == "07":
+            suspects = _add(suspects, "TX003")
+        if head and not head.isspace() and (fmt not in ESCAPED_FORMATS or ("<" not in head and "&lt;" not in head)):
+            continue
+        if size and fmt not in ESCAPED_FORMATS:
+            first = element[0]
+            inner = first.text
+            if inner and isinstance(first.tag, str) and not inner.isspace():
+                continue
+        suspects = _add(suspects, "TX006")
+    return suspects
+
+
+def _text_type_suspects(types: list[etree._Element]) -> set[str] | None:
+    """Codes of TX007-TX009 that the product's TextType values may fire (every TextType, wherever it
+    is: the first of each TextContent, which the rules read, is among them)."""
+    suspects = None
+    seen = set()
+    for element in types:
+        kind = (element.text or "").strip()
+        if kind not in SINGLE_PER_AUDIENCE:
+            continue
+        if kind in seen:
+            suspects = _add(suspects, "TX008")
+        seen.add(kind)
+        if kind == "12":
+            suspects = _add(suspects, "TX009")
+        elif kind == "02":
+            content = element.getparent()
+            if content is not None and any(_longer_than_short_description(text) for text in content.iterchildren("Text")):
+                suspects = _add(suspects, "TX007")
+    return suspects
+
+
+def _longer_than_short_description(text: etree._Element) -> bool:
+    """True when `text` may be longer than a short description's limit: its UTF-8 bytes are at
+    least as many as its characters, and far cheaper to have than string()."""
+    if not len(text):
+        return len(text.text or "") > SHORT_DESCRIPTION_LIMIT
+    return len(_PRODUCT_TEXT(text)) > SHORT_DESCRIPTION_LIMIT
+
+
+def _nfc(text: str) -> bool:
+    return not text or text.isascii() or unicodedata.is_normalized("NFC", text)
+
+
+def _add(suspects: set[str] | None, code: str) -> set[str]:
+    if suspects is None:
+        return {code}
+    suspects.add(code)
+    return suspects

@@ -24,9 +24,11 @@ from lxml import etree
 
 from onixfeed.validate.rules import Hit
 from onixfeed.validate.rules.textformats import text_views
+from onixfeed.validate.rules import textformats
 
 CODE = "TX001"
 NAME = "markup-without-xhtml-format"
+SCREEN = textformats.screen  # the family's one look decides whether this rule runs
 
 
 def check(product, context) -> Iterator[Hit]:

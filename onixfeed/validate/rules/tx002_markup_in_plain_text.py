@@ -24,12 +24,14 @@ from typing import Iterator
 
 from onixfeed.validate.rules import Hit
 from onixfeed.validate.rules.textformats import text_views
+from onixfeed.validate.rules import textformats
 
 CODE = "TX002"
 NAME = "markup-in-plain-text"
+SCREEN = textformats.screen  # the family's one look decides whether this rule runs
 
 TAG = re.compile(r"</?[A-Za-z][^>]*>")
-MARKUP_FORMATS = frozenset({"02", "03", "05"})
+MARKUP_FORMATS = textformats.MARKUP_FORMATS  # shared with the screen, which must agree
 
 
 def check(product, context) -> Iterator[Hit]:

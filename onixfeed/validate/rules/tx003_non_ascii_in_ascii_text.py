@@ -22,9 +22,11 @@ from typing import Iterator
 
 from onixfeed.validate.rules import Hit
 from onixfeed.validate.rules.textformats import text_views
+from onixfeed.validate.rules import textformats
 
 CODE = "TX003"
 NAME = "non-ascii-in-ascii-text"
+SCREEN = textformats.screen  # the family's one look decides whether this rule runs
 
 OUTSIDE = re.compile(r"[^\n\r\t -~]")
 

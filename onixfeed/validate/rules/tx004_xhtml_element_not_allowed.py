@@ -22,9 +22,11 @@ from typing import Iterator
 
 from onixfeed.validate.rules import Hit
 from onixfeed.validate.rules.textformats import local, only_subset_inside, text_views, xhtml_subset
+from onixfeed.validate.rules import textformats
 
 CODE = "TX004"
 NAME = "xhtml-element-not-allowed"
+SCREEN = textformats.screen  # the family's one look decides whether this rule runs
 
 
 # Tag as lxml gives it (namespace and all) -> whether EDItEUR's subset allows it, filled as met.

@@ -24,9 +24,11 @@ from typing import Iterator
 from lxml import etree
 
 from onixfeed.validate.rules import Hit
+from onixfeed.validate.rules import textformats
 
 CODE = "TX005"
 NAME = "text-not-nfc"
+SCREEN = textformats.screen  # the family's one look decides whether this rule runs
 
 
 def _normal(text: str | None) -> bool:

@@ -29,12 +29,14 @@ from lxml import etree
 
 from onixfeed.validate.rules import Hit
 from onixfeed.validate.rules.textformats import text_views
+from onixfeed.validate.rules import textformats
 
 CODE = "TX006"
 NAME = "text-empty"
+SCREEN = textformats.screen  # the family's one look decides whether this rule runs
 
 _VISIBLE = re.compile(r"\S")
-_ESCAPED_FORMATS = ("02", "03")  # list 34: HTML and XML with their tags escaped
+_ESCAPED_FORMATS = textformats.ESCAPED_FORMATS  # list 34: HTML and XML with their tags escaped
 # EDItEUR's pattern for an escaped tag, character class included as the schema writes it.
 _ESCAPED_TAG = re.compile(r"(<|&lt;)/?[A-Za-z][^(>|&gt;)]*(>|&gt;)")
 _STRING_VALUE = etree.XPath("string()")  # the element's text with its XHTML children's, as XPath reads it

@@ -24,11 +24,13 @@ from lxml import etree
 
 from onixfeed.validate.rules import Hit
 from onixfeed.validate.rules.textformats import text_contents
+from onixfeed.validate.rules import textformats
 
 CODE = "TX007"
 NAME = "short-description-too-long"
+SCREEN = textformats.screen  # the family's one look decides whether this rule runs
 
-LIMIT = 350  # EDItEUR, code list 153, code 02: "limited to a maximum of 350 characters"
+LIMIT = textformats.SHORT_DESCRIPTION_LIMIT  # EDItEUR, code list 153, code 02: at most 350 characters
 _STRING_VALUE = etree.XPath("string()")
 
 # Without one of these elements in the product the rule finds nothing (the runner skips it).

@@ -25,12 +25,14 @@ from typing import Iterator
 
 from onixfeed.validate.rules import Hit
 from onixfeed.validate.rules.textformats import text_contents
+from onixfeed.validate.rules import textformats
 
 CODE = "TX008"
 NAME = "description-repeated-for-audience"
+SCREEN = textformats.screen  # the family's one look decides whether this rule runs
 
-# Code list 153: the text types a recipient keeps one of per audience.
-SINGLE_PER_AUDIENCE = frozenset({"02", "03", "10", "12", "16", "17", "21"})
+# Code list 153: the text types a recipient keeps one of per audience (shared with the screen).
+SINGLE_PER_AUDIENCE = textformats.SINGLE_PER_AUDIENCE
 
 # Without one of these elements in the product the rule finds nothing (the runner skips it).
 NEEDS = ("TextContent",)

@@ -24,9 +24,11 @@ from typing import Iterator
 
 from onixfeed.validate.rules import Hit
 from onixfeed.validate.rules.textformats import text_contents
+from onixfeed.validate.rules import textformats
 
 CODE = "TX009"
 NAME = "biographical-note-single-contributor"
+SCREEN = textformats.screen  # the family's one look decides whether this rule runs
 
 # Without one of these elements in the product the rule finds nothing (the runner skips it).
 NEEDS = ("TextContent",)

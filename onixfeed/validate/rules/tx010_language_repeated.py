@@ -25,9 +25,11 @@ from __future__ import annotations
 from typing import Iterator
 
 from onixfeed.validate.rules import Hit, first_text
+from onixfeed.validate.rules import textformats
 
 CODE = "TX010"
 NAME = "language-repeated"
+SCREEN = textformats.screen  # the family's one look decides whether this rule runs
 
 _ROLES = frozenset({"01", "02"})  # code list 22: language of text, original language
 _PARTS = frozenset({"LanguageCode", "CountryCode", "ScriptCode"})

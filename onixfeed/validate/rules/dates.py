@@ -1,4 +1,5 @@
-"""Shared by the date rules: which elements hold dates, their effective dateformat (list 55), parsing.
+"""Shared by the date rules (DT001-DT008): which elements hold dates, their effective dateformat
+(list 55), parsing, and the family's screen.
 
 The shapes follow EDItEUR's strict schema: years 1000-2099, real calendar days, the
 time zones it lists. Elements and their default formats are read off its assertions:
@@ -51,6 +52,34 @@ FORMATS: dict[str, tuple[re.Pattern, str, int | None]] = {
 }
 # Formats whose value starts with one or two YYYYMMDD days that must exist in the calendar.
 _DAY_COUNT = {"00": 1, "06": 2, "13": 1, "14": 1}
+# The range formats (06-11): two sides, each of the width given in FORMATS.
+RANGE_FORMATS = frozenset(code for code, (_, _, width) in FORMATS.items() if width is not None)
+
+# date composite -> the parents in which its role must be unique (DT002, from the strict schema)
+ROLE_UNIQUE_IN = {
+    "PublishingDate": ("PublishingDetail",),
+    "SupplyDate": ("SupplyDetail",),
+    "MarketDate": ("MarketPublishingDetail",),
+    "PriceDate": ("Price",),
+    "ContributorDate": ("Contributor",),
+    "SubjectDate": ("NameAsSubject",),
+    "ContentDate": ("TextContent", "CitedContent", "ResourceVersion"),
+}
+# parent element -> (date composite, [(start role, end role, what the period is)]) (DT004)
+ROLE_PERIODS = {
+    "Price": ("PriceDate", [("14", "15", "price validity")]),
+    "Contributor": ("ContributorDate", [("50", "51", "life")]),
+    "NameAsSubject": ("SubjectDate", [("50", "51", "life")]),
+}
+_CONTENT_PERIODS = ("ContentDate", [("14", "15", "content period"), ("27", "28", "availability"),
+                                    ("31", "32", "associated period")])
+for _parent in ("CitedContent", "ResourceVersion", "TextContent"):
+    ROLE_PERIODS[_parent] = _CONTENT_PERIODS
+PERIOD_COMPOSITES = tuple(sorted({composite for composite, _ in ROLE_PERIODS.values()}))
+# PublishingStatus and MarketPublishingStatus codes (list 64) that forbid a publication date (DT005).
+WITHOUT_DATE = {"01": "cancelled", "03": "postponed indefinitely"}
+# How far ahead an active product's publication date may lie before DT006 doubts it.
+FAR_AHEAD = datetime.timedelta(days=366)
 
 
 def dated_values(product: etree._Element, context) -> list[tuple[etree._Element, str, str]]:
@@ -176,3 +205,152 @@ def comparable_values(context, first: etree._Element, second: etree._Element) ->
     if not a or not b or any(mark in a + b for mark in "+-Z"):
         return None
     return a, b
+
+
+
+_NONE: frozenset[str] = frozenset()
+_ROLE_UNIQUE = frozenset(ROLE_UNIQUE_IN)
+_PERIODS = frozenset(PERIOD_COMPOSITES)
+_REPEATABLE = _ROLE_UNIQUE | _PERIODS
+# The names, besides Date, whose presence may name a date rule: one set intersection finds them.
+_SCREENED_NAMES = frozenset(DIRECT) | _ROLE_UNIQUE | _PERIODS | {"SalesRestriction", "MarketDate"}
+_STATUS_NEEDS_ROLES = frozenset(WITHOUT_DATE) | {"02"}  # DT005 then asks which roles are given
+# context.today -> (today, today + FAR_AHEAD) as YYYYMMDD: a run has one today, tests a few.
+_DAY_TEXTS: dict[datetime.date, tuple[str, str]] = {}
+
+
+def screen(product: etree._Element, context) -> frozenset[str] | set[str]:
+    """DT codes that may fire on a product: a necessary condition of each rule, never its verdict.
+
+    One look at the index's date elements (shape verdicts from the shared cache) and at the
+    PublishingDetail's status and dates; no children table is built unless a legacy DateFormat
+    is present. Values are compared as text where the rules compare them as text or as
+    YYYYMMDD days (the same order for eight digits), so a rule is named whenever it could fire.
+    """
+    index = context.index(product)
+    suspects: set[str] = set()
+    first_dates = _judge_date_composites(index, context, suspects)
+    names = index.keys() & _SCREENED_NAMES
+    for tag in names:
+        if tag in DIRECT:
+            default = DIRECT[tag]
+            for element in index[tag]:
+                attribute = element.get("dateformat")
+                _judge_shape((element.text or "").strip(), attribute.strip() if attribute is not None else default,
+                             suspects)
+        elif tag in _REPEATABLE and len(index[tag]) > 1:  # a repeat or a period takes two of one kind
+            if tag in _PERIODS:
+                suspects.add("DT004")
+            if tag in _ROLE_UNIQUE and tag != "PublishingDate":  # PublishingDate: judged by role below
+                suspects.add("DT002")
+    if "SalesRestriction" in names and "StartDate" in names and "EndDate" in names:
+        suspects.add("DT004")
+    if "MarketDate" in names and any((status.text or "").strip() in WITHOUT_DATE
+                                     for status in index.get("MarketPublishingStatus", _NONE)):
+        suspects.add("DT005")
+    details = context.children(product).get("PublishingDetail")
+    if details is not None:
+        _judge_publishing_detail(details[0], index, first_dates, context.today, suspects)
+    elif len(index.get("PublishingDate", _NONE)) > 1:
+        suspects.add("DT002")
+    return suspects or _NONE
+
+
+
+def _judge_date_composites(index: dict, context, suspects: set[str]) -> dict:
+    """Judge every date composite's value (DT001, DT003); returns {composite: its first Date}."""
+    first_dates: dict = {}
+    legacy = "DateFormat" in index
+    for date in index.get("Date", _NONE):
+        composite = date.getparent()
+        default = WITH_DATE_CHILD.get(composite.tag)
+        if default is None or first_dates.setdefault(composite, date) is not date:
+            continue  # not a date composite the rules read, or not its first Date
+        attribute = date.get("dateformat")
+        if attribute is not None:
+            fmt = attribute.strip()
+        elif legacy:
+            fmt = composite_format(composite, date, context.children(composite))
+        else:
+            fmt = default
+        value = (date.text or "").strip()
+        verdict = _SHAPES.get((value, fmt))  # inlined shape_ok: this runs for every date of every product
+        if not (verdict if verdict is not None else shape_ok(value, fmt)):
+            suspects.add("DT001")
+        if fmt in RANGE_FORMATS:
+            suspects.add("DT003")
+    return first_dates
+
+
+def _judge_shape(value: str, fmt: str, suspects: set[str]) -> None:
+    """Name DT001 for a value its format rejects and DT003 for a range format."""
+    if not shape_ok(value, fmt):
+        suspects.add("DT001")
+    if fmt in RANGE_FORMATS:
+        suspects.add("DT003")
+
+
+def _judge_publishing_detail(detail: etree._Element, index: dict, first_dates: dict, today: datetime.date,
+                             suspects: set[str]) -> None:
+    """Name DT002 and DT005-DT008 where the product's (first) PublishingDetail may have a repeated
+    role, or a status, publication, embargo or market date in conflict, read as the rules read them."""
+    status = ""
+    for element in index.get("PublishingStatus", _NONE):
+        if element.getparent() is detail:  # the first PublishingStatus of the detail, as DT005 and DT006 read it
+            status = (element.text or "").strip()
+            break
+    published_dates = index.get("PublishingDate", _NONE)
+    if len(published_dates) < 2 and status not in _STATUS_NEEDS_ROLES and "MarketDate" not in index:
+        # the usual product: one date at most, so no repeat, no embargo to compare, no market
+        # date, and DT005 has nothing to say; DT006 is judged on whatever date there is
+        if status == "04":
+            far = _day_texts(today)[1]
+            for composite in published_dates:
+                date = first_dates.get(composite)
+                if date is not None and (date.text or "").strip() > far:
+                    suspects.add("DT006")
+        return
+    roles: dict = {}  # role -> the first PublishingDate of the detail whose (first) role it is
+    seen: set = set()
+    for role in index.get("PublishingDateRole", _NONE):
+        composite = role.getparent()
+        if composite in seen:
+            continue  # a second role in one date: the rules read the first
+        seen.add(composite)
+        if composite.tag == "PublishingDate" and composite.getparent() is detail:
+            roles.setdefault((role.text or "").strip(), composite)
+    if len(roles) < len(published_dates) > 1:
+        suspects.add("DT002")  # not every date sits in this detail with a role of its own
+    published = roles.get("01")
+    if (status in WITHOUT_DATE and published is not None) or (status == "02" and published is None):
+        suspects.add("DT005")
+    date = first_dates.get(published) if published is not None else None
+    if date is None:
+        return  # DT006-DT008 all read the publication date's value
+    value = (date.text or "").strip()
+    if status == "02" or status == "04":
+        now, far = _day_texts(today)
+        if (status == "02" and value < now) or (status == "04" and value > far):
+            suspects.add("DT006")
+    embargo = roles.get("02")
+    if embargo is not None:
+        embargo_date = first_dates.get(embargo)
+        if embargo_date is not None and (embargo_date.text or "").strip() > value:
+            suspects.add("DT007")
+    for market in index.get("MarketDate", _NONE):
+        market_date = first_dates.get(market)
+        if market_date is not None and (market_date.text or "").strip() < value:
+            suspects.add("DT008")
+            break
+
+
+def _day_texts(today: datetime.date) -> tuple[str, str]:
+    """Today and today + FAR_AHEAD as YYYYMMDD, made once per distinct today."""
+    found = _DAY_TEXTS.get(today)
+    if found is None:
+        if len(_DAY_TEXTS) > 64:
+            _DAY_TEXTS.clear()
+        far = today + FAR_AHEAD
+        found = _DAY_TEXTS[today] = (f"{today.year:04d}{today.month:02d}{today.day:02d}",
+                                     f"{far.year:04d}{far.month:02d}{far.day:02d}")
+    return found

@@ -23,11 +23,12 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from onixfeed.validate.rules import Hit
+from onixfeed.validate.rules import Hit, dates
 from onixfeed.validate.rules.dates import ALL_TAGS, FORMATS, dated_values, shape_ok
 
 CODE = "DT001"
 NAME = "date-format-mismatch"
+SCREEN = dates.screen  # the family's one look decides whether this rule runs
 
 # Without one of these elements in the product the rule finds nothing (the runner skips it).
 NEEDS = ALL_TAGS  # every element holding a date or a date composite

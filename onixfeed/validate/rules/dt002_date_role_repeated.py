@@ -22,21 +22,14 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from onixfeed.validate.rules import Hit, first_text
+from onixfeed.validate.rules import Hit, dates, first_text
 
 CODE = "DT002"
 NAME = "date-role-repeated"
+SCREEN = dates.screen  # the family's one look decides whether this rule runs
 
-# date composite -> the parents in which its role must be unique
-PARENTS = {
-    "PublishingDate": ("PublishingDetail",),
-    "SupplyDate": ("SupplyDetail",),
-    "MarketDate": ("MarketPublishingDetail",),
-    "PriceDate": ("Price",),
-    "ContributorDate": ("Contributor",),
-    "SubjectDate": ("NameAsSubject",),
-    "ContentDate": ("TextContent", "CitedContent", "ResourceVersion"),
-}
+# date composite -> the parents in which its role must be unique (kept with the family's screen)
+PARENTS = dates.ROLE_UNIQUE_IN
 
 # Without one of these elements in the product the rule finds nothing (the runner skips it).
 NEEDS = tuple(PARENTS)

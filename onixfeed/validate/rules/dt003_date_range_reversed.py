@@ -18,13 +18,12 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from onixfeed.validate.rules import Hit
-from onixfeed.validate.rules.dates import ALL_TAGS, dated_values, range_sides, shape_ok
+from onixfeed.validate.rules import Hit, dates
+from onixfeed.validate.rules.dates import ALL_TAGS, RANGE_FORMATS, dated_values, range_sides, shape_ok
 
 CODE = "DT003"
 NAME = "date-range-reversed"
-
-RANGE_FORMATS = frozenset({"06", "07", "08", "09", "10", "11"})
+SCREEN = dates.screen  # the family's one look decides whether this rule runs
 
 # Without one of these elements in the product the rule finds nothing (the runner skips it).
 NEEDS = ALL_TAGS

@@ -25,23 +25,16 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from onixfeed.validate.rules import Hit, first_text
+from onixfeed.validate.rules import Hit, dates, first_text
 from onixfeed.validate.rules.dates import composite_format
 
 CODE = "DT004"
 NAME = "end-before-start"
+SCREEN = dates.screen  # the family's one look decides whether this rule runs
 
-# parent element -> (date composite, [(start role, end role, what the period is)])
-ROLE_PAIRS = {
-    "Price": ("PriceDate", [("14", "15", "price validity")]),
-    "Contributor": ("ContributorDate", [("50", "51", "life")]),
-    "NameAsSubject": ("SubjectDate", [("50", "51", "life")]),
-}
-_CONTENT_PAIRS = ("ContentDate", [("14", "15", "content period"), ("27", "28", "availability"),
-                                  ("31", "32", "associated period")])
-for _parent in ("CitedContent", "ResourceVersion", "TextContent"):
-    ROLE_PAIRS[_parent] = _CONTENT_PAIRS
-COMPOSITES = tuple(sorted({composite for composite, _ in ROLE_PAIRS.values()}))
+# parent element -> (date composite, [(start role, end role, what the period is)]) (kept with the screen)
+ROLE_PAIRS = dates.ROLE_PERIODS
+COMPOSITES = dates.PERIOD_COMPOSITES
 
 
 def _same_zone(start: str, end: str) -> bool:

@@ -24,13 +24,12 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from onixfeed.validate.rules import Hit, first_text
-from onixfeed.validate.rules.dates import role_date
+from onixfeed.validate.rules import Hit, dates, first_text
+from onixfeed.validate.rules.dates import WITHOUT_DATE, role_date
 
 CODE = "DT005"
 NAME = "publishing-status-date-conflict"
-
-WITHOUT_DATE = {"01": "cancelled", "03": "postponed indefinitely"}
+SCREEN = dates.screen  # the family's one look decides whether this rule runs
 
 # Without one of these elements in the product the rule finds nothing (the runner skips it).
 NEEDS = ("PublishingStatus", "MarketDate")  # a status 01-03 to judge, or a market date

@@ -21,16 +21,14 @@ Fail:
 
 from __future__ import annotations
 
-import datetime
 from typing import Iterator
 
-from onixfeed.validate.rules import Hit, first_text
-from onixfeed.validate.rules.dates import day_of
+from onixfeed.validate.rules import Hit, dates, first_text
+from onixfeed.validate.rules.dates import FAR_AHEAD, day_of
 
 CODE = "DT006"
 NAME = "publishing-status-date-implausible"
-
-FAR_AHEAD = datetime.timedelta(days=366)
+SCREEN = dates.screen  # the family's one look decides whether this rule runs
 
 # Without one of these elements in the product the rule finds nothing (the runner skips it).
 NEEDS = ("PublishingDate",)

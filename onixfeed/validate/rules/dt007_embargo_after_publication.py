@@ -22,11 +22,12 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from onixfeed.validate.rules import Hit
+from onixfeed.validate.rules import Hit, dates
 from onixfeed.validate.rules.dates import comparable_values, role_date
 
 CODE = "DT007"
 NAME = "embargo-after-publication"
+SCREEN = dates.screen  # the family's one look decides whether this rule runs
 
 # Without one of these elements in the product the rule finds nothing (the runner skips it).
 NEEDS = ("PublishingDate",)

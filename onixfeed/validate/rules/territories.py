@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 from typing import NamedTuple, Sequence
 
 from lxml import etree
@@ -114,40 +115,29 @@ _REPEATS = 1  # a code twice (TE002)
 _NAMES_WORLD = 2  # WORLD among the codes
 _WORLD_AND_MORE = 4  # WORLD and another code (TE001)
 _NONE: frozenset[str] = frozenset()
-# Every territory rule that looks at Territory lists; the screen names them when it cannot rule them out.
-_TERRITORY_RULES = ("TE001", "TE003", "TE006")
+# Called through map() so that reading every list's text and parent loops in C, not in bytecode.
+_text_of = operator.attrgetter("text")
+_parent_of = etree._Element.getparent
 
 
 def screen(product: etree._Element, context) -> frozenset[str] | set[str]:
     """TE codes that may fire: a necessary condition of each rule, never its verdict.
 
-    One look at the lists in the product's shared index (their texts' facts are cached, since
-    feeds repeat territories) and at whose children they are; the territory views are read
-    only when a Territory pairs exclusions or regions with other lists, which clean feeds rarely do.
+    One look at the lists in the product's shared index: their texts (known quiet texts pass
+    in one set test, since feeds repeat territories) and whose children they are. The territory
+    views are read only when a Territory pairs exclusions or regions with other lists.
     """
     index = context.index(product)
-    countries_in = index.get("CountriesIncluded", ())
-    regions_in = index.get("RegionsIncluded", ())
-    countries_out = index.get("CountriesExcluded", ())
-    regions_out = index.get("RegionsExcluded", ())
+    countries_in = index.get("CountriesIncluded", _NONE)
+    regions_in = index.get("RegionsIncluded", _NONE)
+    countries_out = index.get("CountriesExcluded", _NONE)
+    regions_out = index.get("RegionsExcluded", _NONE)
     suspects: set[str] = set()
-    world = False  # some RegionsIncluded names WORLD
-    for element in regions_in:
-        facts = _list_facts(element.text)
-        if facts & _REPEATS:
-            suspects.add("TE002")
-        if facts & _WORLD_AND_MORE:
-            suspects.add("TE001")
-        if facts & _NAMES_WORLD:
-            world = True
-    for elements in (countries_in, countries_out, regions_out):
-        for element in elements:
-            if _list_facts(element.text) & _REPEATS:
-                suspects.add("TE002")
-                break
-    # a Territory's lists side by side: the parents of its country lists (Territory, or junk elsewhere)
-    holders = {element.getparent() for element in countries_in} if countries_in else _NONE
-    if countries_out or regions_out or (holders and any(element.getparent() in holders for element in regions_in)):
+    for elements in (countries_in, regions_in, countries_out, regions_out):
+        if elements and not _QUIET.issuperset(map(_text_of, elements)):
+            _list_suspects(elements, suspects)
+    holders = set(map(_parent_of, countries_in))  # the Territory composites that list countries
+    if countries_out or regions_out or (holders and regions_in and not holders.isdisjoint(map(_parent_of, regions_in))):
         _territory_suspects(territory_views(product, context), suspects)
     if "RegionCode" in index:
         suspects.add("TE006")  # beside a CountryCode (TE006), or WORLD itself (TE001)
@@ -155,23 +145,31 @@ def screen(product: etree._Element, context) -> frozenset[str] | set[str]:
             suspects.add("TE001")
     if "PrizeRegion" in index:
         suspects.add("TE006")
-    rights = index.get("SalesRights", ())
+    rights = index.get("SalesRights", _NONE)
     if len(rights) > 1:
         suspects.add("TE004")
-    if rights and _row_rights_suspect(product, context, world, bool(countries_out or regions_out)):
+    if rights and _row_rights_suspect(product, context, regions_in, bool(countries_out or regions_out)):
         suspects.add("TE007")
     markets = index.get("Market")
     if markets and holders:
-        # TE005 reads the countries of a Market's Territory: a country list two levels below a Market
-        markets = set(markets)
-        if any(holder is not None and holder.getparent() in markets for holder in holders):
-            suspects.add("TE005")
+        holders.discard(None)  # a country list at the root has no Market above it
+        if not set(markets).isdisjoint(map(_parent_of, holders)):
+            suspects.add("TE005")  # a Market's Territory lists countries
     prices = index.get("Price")
-    if prices:
-        placed = {territory.getparent() for territory in index.get("Territory", ())}
-        if any(price not in placed for price in prices):
-            suspects.add("TE008")  # a Price without a Territory of its own
+    if prices and not set(map(_parent_of, index.get("Territory", _NONE))).issuperset(prices):
+        suspects.add("TE008")  # a Price without a Territory of its own
     return suspects or _NONE
+
+
+def _list_suspects(elements: list[etree._Element], suspects: set[str]) -> None:
+    """Adds TE002 for a list naming a code twice, TE001 for RegionsIncluded naming WORLD and more."""
+    regions = elements[0].tag == "RegionsIncluded"
+    for element in elements:
+        facts = _list_facts(element.text)
+        if facts & _REPEATS:
+            suspects.add("TE002")
+        if regions and facts & _WORLD_AND_MORE:
+            suspects.add("TE001")
 
 
 def _territory_suspects(views: dict[etree._Element, TerritoryView], suspects: set[str]) -> None:
@@ -190,7 +188,8 @@ def _territory_suspects(views: dict[etree._Element, TerritoryView], suspects: se
             suspects.add("TE003")
 
 
-def _row_rights_suspect(product: etree._Element, context, world: bool, exclusions: bool) -> bool:
+def _row_rights_suspect(product: etree._Element, context, regions_in: list[etree._Element],
+                        exclusions: bool) -> bool:
     """False when TE007 can find nothing: its first PublishingDetail has no SalesRights, or has a
     WORLD territory that excludes nothing and no ROWSalesRightsType, as the rule asks."""
     detail = context.child(product, "PublishingDetail")
@@ -200,23 +199,20 @@ def _row_rights_suspect(product: etree._Element, context, world: bool, exclusion
     if "SalesRights" not in children:
         return False
     if "ROWSalesRightsType" in children:
-        return world  # a ROWSalesRightsType is only wrong beside a WORLD territory
+        # a ROWSalesRightsType is only wrong beside a WORLD territory
+        return any(_list_facts(region.text) & _NAMES_WORLD for region in regions_in)
     if exclusions:
         return True  # WORLD's exclusions may be uncovered: the rule weighs them
-    for rights in children.get("SalesRights", ()):
+    for rights in children["SalesRights"]:
         territory = context.child(rights, "Territory")
-        if territory is not None and _list_facts(_first_text(territory, "RegionsIncluded")) & _NAMES_WORLD:
+        if territory is not None and _list_facts(context.child_text(territory, "RegionsIncluded")) & _NAMES_WORLD:
             return False  # a WORLD territory without ROWSalesRightsType or exclusions: as the rule asks
     return True
 
 
-def _first_text(element: etree._Element, name: str) -> str | None:
-    found = next(element.iterchildren(name), None)
-    return found.text if found is not None else None
-
-
 def _list_facts(text: str | None) -> int:
-    """What a list text says (the _REPEATS, _NAMES_WORLD, _WORLD_AND_MORE bits), cached per text."""
+    """What a list text says (the _REPEATS, _NAMES_WORLD, _WORLD_AND_MORE bits), cached per text;
+    a text that neither repeats a code nor names WORLD beside another joins _QUIET."""
     if not text:
         return 0
     facts = _FACTS.get(text)
@@ -230,9 +226,16 @@ def _list_facts(text: str | None) -> int:
         if len(text) <= 2_000:  # a long junk text is judged, not kept
             if len(_FACTS) >= _CODES_LIMIT:
                 _FACTS.clear()
+                _QUIET.clear()
+                _QUIET.update(_ALWAYS_QUIET)
             _FACTS[text] = facts
+            if not facts & (_REPEATS | _WORLD_AND_MORE):
+                _QUIET.add(text)
     return facts
 
 
 # list text -> its facts (an int), kept as _CODES is: feeds repeat the same lists product after product.
 _FACTS: dict[str, int] = {}
+# The list texts known to say nothing to TE001 or TE002 (an empty list says nothing either).
+_ALWAYS_QUIET = frozenset({None, ""})
+_QUIET: set[str | None] = set(_ALWAYS_QUIET)

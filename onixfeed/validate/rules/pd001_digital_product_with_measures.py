@@ -21,12 +21,12 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from onixfeed.validate.rules import Hit, first_text
+from onixfeed.validate.rules import Hit, first_text, product_form
+from onixfeed.validate.rules.product_form import DIGITAL_FORMS
 
 CODE = "PD001"
 NAME = "digital-product-with-measures"
-
-DIGITAL_FORMS = frozenset({"AJ", "AN", "AO", "EA", "EB", "EC", "ED"})
+SCREEN = product_form.screen  # the family's one look decides whether this rule runs
 
 # Without one of these elements in the product the rule finds nothing (the runner skips it).
 NEEDS = ("Measure",)

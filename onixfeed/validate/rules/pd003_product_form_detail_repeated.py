@@ -18,10 +18,11 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from onixfeed.validate.rules import Hit
+from onixfeed.validate.rules import Hit, product_form
 
 CODE = "PD003"
 NAME = "product-form-detail-repeated"
+SCREEN = product_form.screen  # the family's one look decides whether this rule runs
 
 # Without one of these elements in the product the rule finds nothing (the runner skips it).
 NEEDS = ("ProductFormDetail",)

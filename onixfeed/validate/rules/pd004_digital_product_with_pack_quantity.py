@@ -17,16 +17,14 @@ Fail:
 
 from __future__ import annotations
 
-import re
 from typing import Iterator
 
-from onixfeed.validate.rules import Hit
+from onixfeed.validate.rules import Hit, product_form
+from onixfeed.validate.rules.product_form import DIGITAL
 
 CODE = "PD004"
 NAME = "digital-product-with-pack-quantity"
-
-# The schema's pattern is unanchored; ProductForm codes are two characters, so this is the same set.
-DIGITAL = re.compile(r"AJ|AN|AO|E.|LC")
+SCREEN = product_form.screen  # the family's one look decides whether this rule runs
 
 # Without one of these elements in the product the rule finds nothing (the runner skips it).
 NEEDS = ("PackQuantity",)

@@ -25,30 +25,17 @@ Fail:
 
 from __future__ import annotations
 
-import re
 from typing import Iterator
 
-from onixfeed.validate.rules import Hit, first_text
+from onixfeed.validate.rules import Hit, first_text, product_form
+# the family's facts live with its screen (product_form.py)
+from onixfeed.validate.rules.product_form import NUMBER, SIZES
 
 CODE = "PD005"
 NAME = "format-size-mismatch"
+SCREEN = product_form.screen  # the family's one look decides whether this rule runs
 
-# list 175 code -> (its name, {(MeasureType, unit): (expected, tolerance)}), from the strict schema.
-SIZES = {
-    "B104": ("A-format", {("01", "mm"): (178, 3), ("01", "cm"): (17.8, 0.3),
-                          ("02", "mm"): (111, 3), ("02", "cm"): (11.1, 0.3)}),
-    "B105": ("B-format", {("01", "mm"): (197, 3), ("01", "cm"): (19.7, 0.3),
-                          ("02", "mm"): (129, 3), ("02", "cm"): (12.9, 0.3)}),
-    "B121": ("A4", {("01", "mm"): (297, 3), ("01", "cm"): (29.7, 0.3),
-                    ("02", "mm"): (210, 3), ("02", "cm"): (21.0, 0.3)}),
-    "B134": ("A5", {("01", "mm"): (210, 3), ("01", "cm"): (21.0, 0.3),
-                    ("02", "mm"): (148, 3), ("02", "cm"): (14.8, 0.3)}),
-    "B101": ("rack-size", {("02", "in"): (4.25, 0.125)}),
-    "B107": ("tall rack-size", {("02", "in"): (4.25, 0.125)}),
-}
 _DIMENSION = {"01": "height", "02": "width"}
-# What XPath's number() reads as a number (Python's float() also takes "1_0" and "nan").
-_NUMBER = re.compile(r"[ \t\n\r]*[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?[ \t\n\r]*\Z")
 
 # Without one of these elements in the product the rule finds nothing (the runner skips it).
 NEEDS = ("Measure",)
@@ -72,7 +59,7 @@ def check(product, context) -> Iterator[Hit]:
                     continue
                 expected, tolerance = sizes[key]
                 text = first_text(parts, "Measurement") or ""
-                value = float(text) if _NUMBER.match(text) else None
+                value = float(text) if NUMBER.match(text) else None
                 if value is None or abs(value - expected) > tolerance:
                     yield Hit(f"{name} {_DIMENSION[key[0]]} should be {expected} {key[1]} (within {tolerance}), "
                               f"not {text.strip() or '(none)'}", measure)

@@ -20,12 +20,12 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from onixfeed.validate.rules import Hit, first_text
+from onixfeed.validate.rules import Hit, first_text, product_form
+from onixfeed.validate.rules.product_form import PROPRIETARY
 
 CODE = "PD006"
 NAME = "classification-type-name-mismatch"
-
-PROPRIETARY = "07"  # code list 9: sender's own scheme
+SCREEN = product_form.screen  # the family's one look decides whether this rule runs
 
 # Without one of these elements in the product the rule finds nothing (the runner skips it).
 NEEDS = ("ProductClassification",)

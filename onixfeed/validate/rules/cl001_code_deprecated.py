@@ -21,13 +21,17 @@ from typing import Iterator
 
 from onixfeed import codelists
 from onixfeed.validate.rules import Hit
+from onixfeed.validate.rules import codes
 from onixfeed.validate.rules.codes import deprecated_codes
 
 CODE = "CL001"
 NAME = "code-deprecated"
+SCREEN = codes.screen  # the family's one look decides whether this rule runs
 
 
 def check(product, context) -> Iterator[Hit]:
+    if context.message.codes_current:
+        return  # the current-codes schema, which leaves deprecated codes out of every list, passed it
     tables = codelists.load_codelists(context.message.release)
     for element, where, value, number in deprecated_codes(product, context):
         code = tables[number].codes[value]

@@ -27,10 +27,12 @@ from typing import Iterator
 
 from onixfeed import codelists
 from onixfeed.validate.rules import Hit
+from onixfeed.validate.rules import codes
 from onixfeed.validate.rules.codes import UNKNOWN, coded_problems, issue
 
 CODE = "CL002"
 NAME = "code-unknown-may-be-newer"
+SCREEN = codes.screen  # the family's one look decides whether this rule runs
 
 
 def check(product, context) -> Iterator[Hit]:

@@ -24,10 +24,12 @@ from typing import Iterator
 
 from onixfeed import codelists
 from onixfeed.validate.rules import Hit
+from onixfeed.validate.rules import codes
 from onixfeed.validate.rules.codes import MALFORMED, coded_problems
 
 CODE = "CL003"
 NAME = "code-malformed"
+SCREEN = codes.screen  # the family's one look decides whether this rule runs
 
 
 def check(product, context) -> Iterator[Hit]:

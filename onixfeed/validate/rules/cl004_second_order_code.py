@@ -26,10 +26,12 @@ from typing import Iterator
 
 from onixfeed import codelists
 from onixfeed.validate.rules import Hit, first_text
+from onixfeed.validate.rules import codes
 from onixfeed.validate.rules.codes import SECOND_ORDER_PAIRS, second_order
 
 CODE = "CL004"
 NAME = "second-order-code"
+SCREEN = codes.screen  # the family's one look decides whether this rule runs
 
 
 # Without one of these elements in the product the rule finds nothing (the runner skips it).

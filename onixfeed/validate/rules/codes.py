@@ -5,7 +5,9 @@ EDItEUR's code list and schema XSDs through onixfeed.codelists, never typed by h
 from __future__ import annotations
 
 import functools
+import operator
 import re
+from itertools import chain
 from typing import Iterator
 
 from lxml import etree
@@ -180,6 +182,17 @@ def _attribute_holders(release: str, names: tuple[str, ...]) -> frozenset[str] |
 
 
 @functools.lru_cache(maxsize=None)
+def _looked_at(release: str, schema_valid: bool) -> tuple[frozenset[str], frozenset[str] | None, frozenset[str]]:
+    """The names `_deprecated` looks up in the index: coded elements whose list has deprecated
+    codes; the elements the schema lets carry such an attribute (None: not schema-valid, or not
+    known); and both together."""
+    coded = _deprecated_name_set(release)
+    attributes = _deprecated_names(release)[1]
+    holders = _attribute_holders(release, tuple(sorted(attributes))) if schema_valid else None
+    return coded, holders, coded | (holders or frozenset())
+
+
+@functools.lru_cache(maxsize=None)
 def _attribute_finder(names: tuple[str, ...]) -> etree.XPath:
     return etree.XPath(" | ".join(f"descendant-or-self::*/@{name}" for name in names))
 
@@ -191,18 +204,30 @@ def _deprecated(product: etree._Element, context) -> list[tuple[etree._Element, 
     names whose list has deprecated codes are looked at (49 of 164), and a value costs a
     set lookup. The result equals the deprecated part of the full classification.
     """
-    elements, attributes = _deprecated_names(context.message.release)
+    release = context.message.release
+    elements, attributes = _deprecated_names(release)
     index = context.index(product)
+    coded, holders, wanted = _looked_at(release, context.message.schema_valid)
+    present = wanted.intersection(index)  # one C pass over the product's names for both parts below
+    clean_texts = _clean_texts(release)
     found = []
     # any order of names will do: the findings are put in document order below (one element, one name)
-    for tag in index.keys() & _deprecated_name_set(context.message.release):
+    for tag in present & coded:
+        group = index[tag]
+        clean = clean_texts[tag]
+        if clean.issuperset(map(_TEXT, group)):
+            continue  # every text already judged free of deprecated codes (feeds repeat their codes), in C
         number, multi, deprecated = elements[tag]
-        for element in index[tag]:
+        if len(clean) >= _CLEAN_TEXTS_LIMIT:
+            clean.clear()  # free text in coded elements must not grow it without bound
+        for element in group:
             text = element.text
             if not text:
+                clean.add(text)
                 continue
             if multi:
                 if deprecated.isdisjoint(text.split()):
+                    clean.add(text)
                     continue  # the usual case, decided in C
                 for value in text.split():
                     if value in deprecated:
@@ -211,15 +236,13 @@ def _deprecated(product: etree._Element, context) -> list[tuple[etree._Element, 
                 value = text.strip()
                 if value in deprecated:
                     found.append((element, f"<{tag}>", value, number))
-    holders = _attribute_holders(context.message.release, tuple(sorted(attributes))) if context.message.schema_valid else None
+                else:
+                    clean.add(text)
     if holders is not None:
         # the schema placed every attribute: look only at the elements it lets carry one (those present)
-        for tag in index.keys() & holders:
-            for element in index[tag]:
-                for name, value in element.items():  # in document order, as the XPath below gives them
-                    listed = attributes.get(name)
-                    if listed is not None and value.strip() in listed[1]:
-                        found.append((element, f"<{tag}> @{name}", value.strip(), listed[0]))
+        held = present & holders
+        if held and _attribute_suspects(release, list(chain.from_iterable(map(index.__getitem__, held)))):
+            _deprecated_attributes(index, held, attributes, found)
     elif attributes:
         for raw in _attribute_finder(tuple(sorted(attributes)))(product):
             name = raw.attrname
@@ -231,6 +254,50 @@ def _deprecated(product: etree._Element, context) -> list[tuple[etree._Element, 
     if len(found) > 1:  # rare: a clean product has none
         order = {element: position for position, element in enumerate(product.iter(etree.Element))}
         found.sort(key=lambda item: order[item[0]])
+    return found
+
+
+def _deprecated_attributes(index: dict, held: set[str], attributes: dict[str, tuple[int, frozenset[str]]],
+                           found: list) -> None:
+    """Add (element, where, value, list) for each deprecated code in an attribute of the elements named `held`."""
+    for tag in held:
+        for element in index[tag]:
+            for name, value in element.items():  # in document order, as the XPath in _deprecated gives them
+                listed = attributes.get(name)
+                if listed is not None and value.strip() in listed[1]:
+                    found.append((element, f"<{tag}> @{name}", value.strip(), listed[0]))
+
+
+def _attribute_suspects(release: str, holders: list[etree._Element]) -> bool:
+    """Whether any of `holders` carries a deprecated code in an attribute: a necessary condition,
+    read in C (one `get` per element and attribute name); most products carry none of them."""
+    for getter, deprecated in _attribute_getters(release):
+        values = set(map(getter, holders))
+        values.discard(None)
+        if values and not deprecated.isdisjoint(map(str.strip, values)):
+            return True
+    return False
+
+
+@functools.lru_cache(maxsize=None)
+def _attribute_getters(release: str) -> tuple[tuple[operator.methodcaller, frozenset[str]], ...]:
+    """(reads the attribute off an element, its deprecated codes) for each attribute whose list has some."""
+    return tuple((operator.methodcaller("get", name), deprecated)
+                 for name, (_, deprecated) in sorted(_deprecated_names(release)[1].items()))
+
+
+_TEXT = operator.attrgetter("text")
+# release -> coded element name -> raw texts known to hold none of its list's deprecated codes.
+# A verdict depends only on (release, name, text), and feeds repeat their codes product after
+# product, so a clean product's texts are all found here by one C-level superset test per name.
+_CLEAN_TEXTS: dict[str, dict[str, set[str | None]]] = {}
+_CLEAN_TEXTS_LIMIT = 4096  # per name
+
+
+def _clean_texts(release: str) -> dict[str, set[str | None]]:
+    found = _CLEAN_TEXTS.get(release)
+    if found is None:
+        found = _CLEAN_TEXTS[release] = {name: set() for name in _deprecated_names(release)[0]}
     return found
 
 
@@ -274,3 +341,60 @@ def _value_list(notes: str) -> int | None:
             if match:
                 return int(match.group(1))
     return None
+
+
+_NONE: frozenset[str] = frozenset()
+_SECOND_ORDER_COMPOSITES = frozenset(composite for composite, _, _ in SECOND_ORDER_PAIRS)
+_SECOND_ORDER_NAMES = {composite: (type_name, value_name) for composite, type_name, value_name in SECOND_ORDER_PAIRS}
+
+
+def screen(product: etree._Element, context) -> frozenset[str] | set[str]:
+    """CL codes that may fire (see SCREEN in rules/__init__.py): CL001 when the product holds a
+    deprecated code (none when the current-codes schema passed it: MessageInfo.codes_current),
+    CL002/CL003 when no schema checked it and it holds an unknown or malformed code, CL004 when
+    a second-order value may be outside the list its type calls for. The first three are the
+    rules' own shared findings (worked out once, read again by the rule that runs)."""
+    message = context.message
+    suspects = None
+    if not message.codes_current and deprecated_codes(product, context):
+        suspects = {"CL001"}
+    if not (message.schema_checked or message.schema_valid):
+        kinds = {problem[4] for problem in context.shared(product, _classify)}
+        if UNKNOWN in kinds:
+            suspects = (suspects or set()) | {"CL002"}
+        if MALFORMED in kinds:
+            suspects = (suspects or set()) | {"CL003"}
+    if _second_order_suspect(product, context):
+        suspects = (suspects or set()) | {"CL004"}
+    return suspects or _NONE
+
+
+@functools.lru_cache(maxsize=None)
+def _second_order_codes(release: str) -> dict[tuple[str, str], frozenset[str]]:
+    """(type element, type code) -> the codes of the list its value element's codes come from."""
+    tables = codelists.load_codelists(release)
+    return {key: frozenset(tables[number].codes) for key, number in second_order(release).items()}
+
+
+def _second_order_suspect(product: etree._Element, context) -> bool:
+    """A necessary condition of CL004: some type element of a second-order composite present
+    calls for a list, and some element named as that composite's value holds a code outside
+    it. Read from the index by name (a type or value element elsewhere only costs speed)."""
+    index = context.index(product)
+    present = index.keys() & _SECOND_ORDER_COMPOSITES
+    if not present:
+        return False
+    lists = _second_order_codes(context.message.release)
+    for composite in present:
+        type_name, value_name = _SECOND_ORDER_NAMES[composite]
+        values = None
+        for type_element in index.get(type_name, ()):
+            codes = lists.get((type_name, (type_element.text or "").strip()))
+            if codes is None:
+                continue  # a type whose notes name no single list: nothing to check
+            if values is None:
+                values = set(map(_TEXT, index.get(value_name, ())))
+                values.discard(None)
+            if not codes.issuperset(values) and any(value.strip() not in codes for value in values if value.strip()):
+                return True
+    return False

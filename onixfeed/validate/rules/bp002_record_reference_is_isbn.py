@@ -19,15 +19,14 @@ Fail:
 
 from __future__ import annotations
 
-import re
 from typing import Iterator
 
-from onixfeed.validate.rules import Hit
+from onixfeed.validate.rules import Hit, practice
+from onixfeed.validate.rules.practice import BARE_ISBN
 
 CODE = "BP002"
 NAME = "record-reference-is-isbn"
-
-BARE_ISBN = re.compile(r"(?:97[89][0-9]{10}|[0-9]{9}[0-9Xx])\Z")
+SCREEN = practice.screen  # the family's one look decides whether this rule runs
 
 
 def check(product, context) -> Iterator[Hit]:

@@ -20,11 +20,12 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from onixfeed.validate.rules import Hit
+from onixfeed.validate.rules import Hit, practice
 from onixfeed.validate.rules.subjects import keyword_subjects
 
 CODE = "BP003"
 NAME = "keywords-subject-repeated"
+SCREEN = practice.screen  # the family's one look decides whether this rule runs
 
 # Without one of these elements in the product the rule finds nothing (the runner skips it).
 NEEDS = ("Subject",)

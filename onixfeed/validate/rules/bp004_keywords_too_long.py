@@ -19,13 +19,14 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from onixfeed.validate.rules import Hit
+from onixfeed.validate.rules import Hit, practice
 from onixfeed.validate.rules.subjects import keyword_subjects
 
 CODE = "BP004"
 NAME = "keywords-too-long"
+SCREEN = practice.screen  # the family's one look decides whether this rule runs
 
-LIMIT = 250
+LIMIT = practice.KEYWORDS_LIMIT
 
 # Without one of these elements in the product the rule finds nothing (the runner skips it).
 NEEDS = ("SubjectHeadingText",)

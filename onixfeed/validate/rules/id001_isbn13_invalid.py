@@ -21,11 +21,12 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from onixfeed.validate.rules import Hit
+from onixfeed.validate.rules import Hit, identifiers
 from onixfeed.validate.rules.identifiers import ISBN13_SHAPE, mod10_expected, mod10_ok, typed_values
 
 CODE = "ID001"
 NAME = "isbn13-invalid"
+SCREEN = identifiers.screen  # the family's one look decides whether this rule runs
 
 TYPES = {
     "ProductIdentifier": frozenset({"15", "24"}),
@@ -35,8 +36,15 @@ TYPES = {
 }
 
 
+def valid(kind: str, value: str) -> bool:
+    """True when ID001 has nothing to say about an ISBN-13 (the family screen asks this too)."""
+    return ISBN13_SHAPE.match(value) is not None and mod10_ok(value)
+
+
 def check(product, context) -> Iterator[Hit]:
-    for _, element, value in typed_values(product, context, TYPES):
+    for kind, element, value in typed_values(product, context, TYPES):
+        if valid(kind, value):
+            continue
         if not ISBN13_SHAPE.match(value):
             yield Hit(f"ISBN-13 {value!r} is not 13 digits starting 978 or 979 (9790 is an ISMN)", element)
         elif not mod10_ok(value):

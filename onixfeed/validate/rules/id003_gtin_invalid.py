@@ -21,11 +21,12 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from onixfeed.validate.rules import Hit
+from onixfeed.validate.rules import Hit, identifiers
 from onixfeed.validate.rules.identifiers import DIGITS, mod10_expected, mod10_ok, typed_values
 
 CODE = "ID003"
 NAME = "gtin-invalid"
+SCREEN = identifiers.screen  # the family's one look decides whether this rule runs
 
 TYPES = {
     "ProductIdentifier": frozenset({"03", "04", "14", "30"}),
@@ -36,8 +37,16 @@ TYPES = {
 SCHEMES = {"03": ("GTIN-13", 13, 13), "14": ("GTIN-14", 14, 14), "04": ("UPC-12", 12, 12), "30": ("UPC-12+5", 17, 12)}
 
 
+def valid(kind: str, value: str) -> bool:
+    """True when ID003 has nothing to say about a GTIN or UPC of type `kind` (the family screen asks this too)."""
+    _, length, checked = SCHEMES[kind]
+    return len(value) == length and DIGITS.match(value) is not None and mod10_ok(value[:checked])
+
+
 def check(product, context) -> Iterator[Hit]:
     for kind, element, value in typed_values(product, context, TYPES):
+        if valid(kind, value):
+            continue
         scheme, length, checked = SCHEMES[kind]
         if len(value) != length or not DIGITS.match(value):
             yield Hit(f"{scheme} {value!r} is not {length} digits", element)

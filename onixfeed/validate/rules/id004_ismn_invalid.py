@@ -20,19 +20,29 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from onixfeed.validate.rules import Hit
+from onixfeed.validate.rules import Hit, identifiers
 from onixfeed.validate.rules.identifiers import mod10_expected, mod10_ok, typed_values
 
 CODE = "ID004"
 NAME = "ismn-invalid"
+SCREEN = identifiers.screen  # the family's one look decides whether this rule runs
 
 TYPES = {"ProductIdentifier": frozenset({"05", "25"})}
 ISMN13 = re.compile(r"9790[0-9]{9}\Z")
 ISMN10 = re.compile(r"M[0-9]{9}\Z")
 
 
+def valid(kind: str, value: str) -> bool:
+    """True when ID004 has nothing to say about an ISMN-13 (type 25) or ISMN-10 (the family screen asks this too)."""
+    if kind == "25":
+        return ISMN13.match(value) is not None and mod10_ok(value)
+    return ISMN10.match(value) is not None and mod10_ok("9790" + value[1:])
+
+
 def check(product, context) -> Iterator[Hit]:
     for kind, element, value in typed_values(product, context, TYPES):
+        if valid(kind, value):
+            continue
         if kind == "25":
             if not ISMN13.match(value):
                 yield Hit(f"ISMN-13 {value!r} is not 13 digits starting 9790", element)

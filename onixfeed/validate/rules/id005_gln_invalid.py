@@ -18,19 +18,29 @@ Fail:
 
 from __future__ import annotations
 
+import functools
 from typing import Iterator
 
-from onixfeed.validate.rules import Hit
+from onixfeed.validate.rules import Hit, identifiers
 from onixfeed.validate.rules.identifiers import DIGITS, PARTY_COMPOSITES, mod10_expected, mod10_ok, typed_values
 
 CODE = "ID005"
 NAME = "gln-invalid"
+SCREEN = identifiers.screen  # the family's one look decides whether this rule runs
 
 TYPES = {composite: frozenset({"06"}) for composite in PARTY_COMPOSITES}
 
 
+@functools.lru_cache(maxsize=4096)  # a feed names the same suppliers and contributors product after product
+def valid(kind: str, value: str) -> bool:
+    """True when ID005 has nothing to say about a GLN (the family screen asks this too)."""
+    return len(value) == 13 and DIGITS.match(value) is not None and mod10_ok(value)
+
+
 def check(product, context) -> Iterator[Hit]:
-    for _, element, value in typed_values(product, context, TYPES):
+    for kind, element, value in typed_values(product, context, TYPES):
+        if valid(kind, value):
+            continue
         if len(value) != 13 or not DIGITS.match(value):
             yield Hit(f"GLN {value!r} is not 13 digits", element)
         elif not mod10_ok(value):

@@ -17,21 +17,31 @@ Fail:
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Iterator
 
-from onixfeed.validate.rules import Hit
+from onixfeed.validate.rules import Hit, identifiers
 from onixfeed.validate.rules.identifiers import PARTY_COMPOSITES, san_expected, san_ok, typed_values
 
 CODE = "ID006"
 NAME = "san-invalid"
+SCREEN = identifiers.screen  # the family's one look decides whether this rule runs
 
 TYPES = {composite: frozenset({"07"}) for composite in PARTY_COMPOSITES}
 SHAPE = re.compile(r"[0-9]{6}[0-9Xx]\Z")
 
 
+@functools.lru_cache(maxsize=4096)  # a feed names the same suppliers and contributors product after product
+def valid(kind: str, value: str) -> bool:
+    """True when ID006 has nothing to say about a SAN (the family screen asks this too)."""
+    return SHAPE.match(value) is not None and san_ok(value)
+
+
 def check(product, context) -> Iterator[Hit]:
-    for _, element, value in typed_values(product, context, TYPES):
+    for kind, element, value in typed_values(product, context, TYPES):
+        if valid(kind, value):
+            continue
         if not SHAPE.match(value):
             yield Hit(f"SAN {value!r} is not six digits and a check digit or X", element)
         elif not san_ok(value):

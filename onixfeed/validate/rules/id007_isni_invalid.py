@@ -20,14 +20,16 @@ Fail:
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Iterator
 
-from onixfeed.validate.rules import Hit
+from onixfeed.validate.rules import Hit, identifiers
 from onixfeed.validate.rules.identifiers import PARTY_COMPOSITES, mod11_2_expected, mod11_2_ok, typed_values
 
 CODE = "ID007"
 NAME = "isni-invalid"
+SCREEN = identifiers.screen  # the family's one look decides whether this rule runs
 
 # The strict schema checks these in every party composite but LocationIdentifier and
 # SupplierIdentifier; leaving those alone keeps our errors within what it asserts.
@@ -41,8 +43,16 @@ RANGE = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=4096)  # a feed names the same suppliers and contributors product after product
+def valid(kind: str, value: str) -> bool:
+    """True when ID007 has nothing to say about an ISNI (the family screen asks this too)."""
+    return SHAPE.match(value) is not None and RANGE.match(value) is not None and mod11_2_ok(value)
+
+
 def check(product, context) -> Iterator[Hit]:
-    for _, element, value in typed_values(product, context, TYPES):
+    for kind, element, value in typed_values(product, context, TYPES):
+        if valid(kind, value):
+            continue
         if not SHAPE.match(value):
             yield Hit(f"ISNI {value!r} is not fifteen digits and a check digit or X (no spaces)", element)
         elif not RANGE.match(value):

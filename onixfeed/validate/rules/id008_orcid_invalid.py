@@ -18,14 +18,16 @@ Fail:
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Iterator
 
-from onixfeed.validate.rules import Hit
+from onixfeed.validate.rules import Hit, identifiers
 from onixfeed.validate.rules.identifiers import PARTY_COMPOSITES, mod11_2_expected, mod11_2_ok, typed_values
 
 CODE = "ID008"
 NAME = "orcid-invalid"
+SCREEN = identifiers.screen  # the family's one look decides whether this rule runs
 
 # The strict schema checks these in every party composite but LocationIdentifier and
 # SupplierIdentifier; leaving those alone keeps our errors within what it asserts.
@@ -35,8 +37,16 @@ SHAPE = re.compile(r"[0-9]{15}[0-9Xx]\Z")
 RANGE = re.compile(r"(?:00000001[5-9][0-9]{6}|00000002[0-9]{7}|00000003[0-4][0-9]{6}|0009000[0-9]{8})[0-9Xx]\Z")
 
 
+@functools.lru_cache(maxsize=4096)  # a feed names the same suppliers and contributors product after product
+def valid(kind: str, value: str) -> bool:
+    """True when ID008 has nothing to say about an ORCID (the family screen asks this too)."""
+    return SHAPE.match(value) is not None and RANGE.match(value) is not None and mod11_2_ok(value)
+
+
 def check(product, context) -> Iterator[Hit]:
-    for _, element, value in typed_values(product, context, TYPES):
+    for kind, element, value in typed_values(product, context, TYPES):
+        if valid(kind, value):
+            continue
         if not SHAPE.match(value):
             yield Hit(f"ORCID {value!r} is not sixteen characters without hyphens", element)
         elif not RANGE.match(value):

@@ -26,11 +26,12 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from onixfeed.validate.rules import Hit
+from onixfeed.validate.rules import Hit, identifiers
 from onixfeed.validate.rules.identifiers import composites
 
 CODE = "ID009"
 NAME = "isbn-gtin-mismatch"
+SCREEN = identifiers.screen  # the family's one look decides whether this rule runs
 
 
 def check(product, context) -> Iterator[Hit]:

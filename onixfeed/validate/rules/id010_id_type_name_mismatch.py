@@ -21,24 +21,12 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from onixfeed.validate.rules import Hit
-from onixfeed.validate.rules.identifiers import PARTY_COMPOSITES, composites
+from onixfeed.validate.rules import Hit, identifiers
+from onixfeed.validate.rules.identifiers import composites, proprietary_codes
 
 CODE = "ID010"
 NAME = "id-type-name-mismatch"
-
-_PARTY = frozenset(PARTY_COMPOSITES)
-_PROPRIETARY_PARTY = frozenset({"01", "02"})
-_PROPRIETARY_PRICE = frozenset({"01", "02", "03", "04", "05", "06", "07"})
-_PROPRIETARY_OTHER = frozenset({"01"})
-
-
-def proprietary_codes(composite_tag: str) -> frozenset[str]:
-    if composite_tag in _PARTY:
-        return _PROPRIETARY_PARTY
-    if composite_tag == "PriceIdentifier":
-        return _PROPRIETARY_PRICE
-    return _PROPRIETARY_OTHER
+SCREEN = identifiers.screen  # the family's one look decides whether this rule runs
 
 
 def check(product, context) -> Iterator[Hit]:

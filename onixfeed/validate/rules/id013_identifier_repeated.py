@@ -23,11 +23,12 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from onixfeed.validate.rules import Hit
+from onixfeed.validate.rules import Hit, identifiers
 from onixfeed.validate.rules.identifiers import composites
 
 CODE = "ID013"
 NAME = "identifier-repeated"
+SCREEN = identifiers.screen  # the family's one look decides whether this rule runs
 
 
 # (parent, identifier composite) pairs on which EDItEUR's strict schema asserts uniqueness.

@@ -22,11 +22,12 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from onixfeed.validate.rules import Hit
+from onixfeed.validate.rules import Hit, identifiers
 from onixfeed.validate.rules.identifiers import composites, sibling_groups
 
 CODE = "ID015"
 NAME = "ismn10-without-ismn13"
+SCREEN = identifiers.screen  # the family's one look decides whether this rule runs
 
 _THIRTEEN = frozenset({"03", "25"})
 

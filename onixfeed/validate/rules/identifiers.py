@@ -8,7 +8,6 @@ MOD 11-2), so the native rules and the strict schema agree on which values are v
 from __future__ import annotations
 
 import functools
-import operator
 import re
 from typing import Iterator, NamedTuple
 
@@ -44,14 +43,12 @@ class Composite(NamedTuple):
 def all_composites(root: etree._Element, context) -> dict[str, list[Composite]]:
     """Every identifier composite of a product by tag (use through `context.shared`)."""
     found: dict[str, list[Composite]] = {}
-    index = context.index(root)
-    present = index.keys() & _composite_set()  # in C: a product holds a few of the 24
-    if not present:
-        return found
+    present = context.index(root).get
     for tag, type_tag in _type_tags():
-        if tag not in present:
+        # 24 dict lookups: cheaper than intersecting the names with the index's hundred keys
+        elements = present(tag)
+        if elements is None:
             continue
-        elements = index[tag]
         rows = found[tag] = []
         for composite in elements:
             # one pass over the few children: a loop in Python beats three iterchildren() calls
@@ -66,9 +63,13 @@ def all_composites(root: etree._Element, context) -> dict[str, list[Composite]]:
                         value = child
                 elif name == "IDTypeName" and type_name is None:
                     type_name = child.text or ""
-            rows.append(Composite(composite, tag, (kind or "").strip(), value,
-                                  (value.text or "").strip() if value is not None else "", type_name))
+            # tuple.__new__ skips the Python-level __new__ a NamedTuple call goes through
+            rows.append(_new_row(Composite, (composite, tag, (kind or "").strip(), value,
+                                             (value.text or "").strip() if value is not None else "", type_name)))
     return found
+
+
+_new_row = tuple.__new__
 
 
 def composites(root: etree._Element, context) -> dict[str, list[Composite]]:
@@ -154,18 +155,15 @@ def mod11_2_expected(value: str) -> str:
     """ISO 7064 MOD 11-2 check character of a 16-character ISNI or ORCID (without separators)."""
     head = value[:15]
     if len(head) == 15 and head.isascii() and head.isdigit():
-        # the loop below sums digit i times 2 ** (15 - i); only its remainder by 11 matters
-        total = sum(map(operator.mul, head.encode(), _MOD11_2_WEIGHTS)) - _MOD11_2_ZEROS
+        # the loop below sums digit i times 2 ** (15 - i); only its remainder by 11 matters, and
+        # 13 leaves 2 by 11, so reading the digits in base 13 (in C) gives half that sum modulo 11
+        total = 2 * int(head, 13)
     else:
         total = 0
         for char in head:
             total = (total + int(char)) * 2
     result = (12 - total % 11) % 11
     return "X" if result == 10 else str(result)
-
-
-_MOD11_2_WEIGHTS = tuple(pow(2, 15 - position, 11) for position in range(15))
-_MOD11_2_ZEROS = 48 * sum(_MOD11_2_WEIGHTS)  # what the ASCII codes of the digits add beyond their values
 
 
 def mod11_2_ok(value: str) -> bool:
@@ -215,3 +213,95 @@ def sibling_groups(rows: list[Composite]) -> dict:
         if parent is not None and parent.tag in SIBLING_PARENTS:
             groups.setdefault(parent, []).append(row)
     return groups
+
+
+# Proprietary identifier types (the ones that take an IDTypeName): list 44 and 92 use 01 and 02,
+# list 217 (prices) 01 to 07, the other lists 01 only.
+_PARTY = frozenset(PARTY_COMPOSITES)
+_PROPRIETARY_PARTY = frozenset({"01", "02"})
+_PROPRIETARY_PRICE = frozenset({"01", "02", "03", "04", "05", "06", "07"})
+_PROPRIETARY_OTHER = frozenset({"01"})
+
+
+def proprietary_codes(composite_tag: str) -> frozenset[str]:
+    """The type codes of `composite_tag` that name a proprietary scheme."""
+    if composite_tag in _PARTY:
+        return _PROPRIETARY_PARTY
+    if composite_tag == "PriceIdentifier":
+        return _PROPRIETARY_PRICE
+    return _PROPRIETARY_OTHER
+
+
+_NO_SUSPECTS: frozenset[str] = frozenset()
+_NO_CHECKS: dict = {}
+_ISBN_OR_GTIN = frozenset({"15", "03"})
+# ProductIdentifier types whose mere presence lets a rule run: ISBN-10 (ID014), ISMN-10 (ID015).
+_LEGACY = {"02": "ID014", "05": "ID015"}
+
+
+def screen(product: etree._Element, context) -> frozenset[str] | set[str]:
+    """ID codes that may fire on a product: a necessary condition of each rule, never its verdict.
+
+    One pass over the product's identifier composites (the shared view the rules read): a value
+    rule (ID001-ID008) is named only when its own `valid()` rejects a value of a type it checks,
+    ID009 when a GTIN-13 differs from the product's ISBN-13s, ID010 when a type and its
+    IDTypeName disagree, ID013 when two composites of a name share type, name and value,
+    ID014 and ID015 when an ISBN-10 or ISMN-10 is there at all.
+    """
+    found = composites(product, context)
+    if not found:
+        return _NO_SUSPECTS
+    value_checks = _value_checks()
+    suspects: set[str] = set()
+    for tag, rows in found.items():
+        by_kind = value_checks.get(tag, _NO_CHECKS)
+        proprietary = proprietary_codes(tag)
+        product_identifiers = tag == "ProductIdentifier"
+        signatures: set | None = set() if len(rows) > 1 else None
+        isbns: set[str] = set()
+        gtins: list[str] = []
+        for row in rows:
+            kind = row.kind
+            if kind and (kind in proprietary) is (row.type_name is None):
+                suspects.add("ID010")
+            if signatures is not None:
+                signature = (kind, row.type_name, row.value)
+                if signature in signatures:
+                    suspects.add("ID013")
+                signatures.add(signature)
+            if row.value_element is None:
+                continue  # the value rules and ID009 read IDValue; ID014/ID015 need one too
+            checks = by_kind.get(kind)
+            if checks is not None:
+                value = row.value
+                for code, valid in checks:
+                    if not valid(kind, value):
+                        suspects.add(code)
+            if product_identifiers:
+                if kind in _ISBN_OR_GTIN and row.element.getparent() is product:
+                    if kind == "15":
+                        isbns.add(row.value)
+                    else:
+                        gtins.append(row.value)
+                elif kind in _LEGACY:
+                    suspects.add(_LEGACY[kind])
+        if isbns and not isbns.issuperset(gtins):
+            suspects.add("ID009")
+    return suspects or _NO_SUSPECTS
+
+
+@functools.lru_cache(maxsize=None)
+def _value_checks() -> dict[str, dict[str, tuple[tuple[str, object], ...]]]:
+    """composite -> type code -> (rule code, its `valid(kind, value)`) for every rule screened here
+    that judges values: read from the rules themselves (their TYPES and valid), so the screen
+    and the rules cannot disagree on which types a rule checks or which values it accepts."""
+    from onixfeed.validate.rules import registry  # the rules import this module: look them up when first asked
+
+    table: dict[str, dict[str, list]] = {}
+    for rule in registry():
+        module = rule.module
+        if rule.screen is screen and callable(getattr(module, "valid", None)):
+            for tag, kinds in module.TYPES.items():
+                for kind in kinds:
+                    table.setdefault(tag, {}).setdefault(kind, []).append((rule.code, module.valid))
+    return {tag: {kind: tuple(checks) for kind, checks in by_kind.items()} for tag, by_kind in table.items()}

@@ -77,7 +77,7 @@ class TextView(NamedTuple):
 
 
 def text_views(product: etree._Element, context) -> list[TextView]:
-    """A view of every text element of a product (as `formatted_texts`), made once."""
+    """A view of every text element of a product (elements that take a textformat), made once."""
     return context.shared(product, _text_views)
 
 
@@ -127,41 +127,50 @@ _STRING_VALUE = etree.XPath("string()")
 def screen(product: etree._Element, context) -> frozenset[str] | set[str]:
     """TX codes that may fire: a necessary condition of each rule, never its verdict.
 
-    One pass over the text views, the TextType values and the count of Language elements, and
-    TX005's ASCII test of the whole text; a rich, clean product (XHTML texts, distinct text
-    types, one language of text, ASCII) comes out with nothing to run.
+    One look at each text element (from the index: no view is built unless a rule runs), the
+    TextType values and the count of Language elements, and TX005's ASCII test of the whole
+    text; a rich, clean product (XHTML texts, distinct text types, one language of text, ASCII)
+    comes out with nothing to run.
     """
     suspects = None
-    views = text_views(product, context)
-    if views:
-        suspects = _text_view_suspects(views, context)
     index = context.index(product)
+    present = index.keys() & _formatted_name_set()  # in C: a product holds two or three of the 29 names
+    if present:
+        suspects = _text_suspects(index, present, context.message)
     types = index.get("TextType")
-    if types:
-        found = _text_type_suspects(types)
+    if types is not None:
+        found = _text_type_suspects(types, index.get("Text"))
         if found:
             suspects = found if suspects is None else suspects | found
     languages = index.get("Language")
     if languages is not None and len(languages) > 1:  # a repeat needs two
-        suspects = {"TX010"} if suspects is None else suspects | {"TX010"}
+        suspects = _add(suspects, "TX010")
     if not _PRODUCT_TEXT(product).isascii() and not _nfc(_STRING_VALUE(product)):
-        suspects = {"TX005"} if suspects is None else suspects | {"TX005"}
+        suspects = _add(suspects, "TX005")  # TX005's own two ways out, in its order
     return suspects or _NONE
 
 
-def _text_view_suspects(views: list[TextView], context) -> set[str] | None:
-    """Codes of TX001-TX004 and TX006 that a text view may fire; each test is its rule's own way out."""
+def _text_suspects(index: dict, present: set[str], message) -> set[str] | None:
+    """Codes of TX001-TX004 and TX006 that the text elements may fire: each test is its rule's way
+    out, read from what `text_views` would hold (textformat, text before any child, children)."""
     suspects = None
-    closed = None  # whether the schema has already confined XHTML texts to the subset (TX004), asked once
-    for element, fmt, written, head, size in views:
-        if fmt == "05":  # XHTML: the usual case in a rich feed, TX001-TX003 have nothing to say
-            if size:
+    closed = None  # whether the schema has confined XHTML texts to the subset (TX004's way out), asked once
+    for name in present:
+        for element in index[name]:
+            written = element.get("textformat")
+            fmt = written if written == "05" else (written.strip() if written is not None else "")
+            head = element.text
+            if fmt != "05":  # rare in a rich feed: every rule's own test
+                suspects = _plain_suspects(element, fmt, head, suspects)
+                continue
+            # XHTML, the usual case: TX001-TX003 have nothing to say; TX006 wants visible text
+            # (str.isspace() is Unicode's white space, as TX006's \S reads it), before any child
+            # or as the first child's text
+            if len(element):
                 if closed is None:
-                    message = context.message
                     closed = bool(message.schema_valid and only_subset_inside(message.release))
                     if not closed:
                         suspects = _add(suspects, "TX004")
-                # TX006: visible text before the first child, or as the first child's text
                 if head and not head.isspace():
                     continue
                 first = element[0]
@@ -171,29 +180,35 @@ def _text_view_suspects(views: list[TextView], context) -> set[str] | None:
             elif head and not head.isspace():
                 continue
             suspects = _add(suspects, "TX006")
-            continue
-        if size:
-            suspects = _add(suspects, "TX001")
-            if fmt not in MARKUP_FORMATS:
-                suspects.add("TX002")
-        elif head and fmt not in MARKUP_FORMATS and "<" in head:
-            suspects = _add(suspects, "TX002")
-        if fmt == "07":
-            suspects = _add(suspects, "TX003")
-        if head and not head.isspace() and (fmt not in ESCAPED_FORMATS or ("<" not in head and "&lt;" not in head)):
-            continue
-        if size and fmt not in ESCAPED_FORMATS:
-            first = element[0]
-            inner = first.text
-            if inner and isinstance(first.tag, str) and not inner.isspace():
-                continue
-        suspects = _add(suspects, "TX006")
     return suspects
 
 
-def _text_type_suspects(types: list[etree._Element]) -> set[str] | None:
+def _plain_suspects(element: etree._Element, fmt: str, head: str | None, suspects: set[str] | None
+                    ) -> set[str] | None:
+    """`_text_suspects` for a text element whose textformat is not 05."""
+    size = len(element)
+    if size:
+        suspects = _add(suspects, "TX001")
+        if fmt not in MARKUP_FORMATS:
+            suspects.add("TX002")
+    elif head and fmt not in MARKUP_FORMATS and "<" in head:
+        suspects = _add(suspects, "TX002")
+    if fmt == "07":
+        suspects = _add(suspects, "TX003")
+    if head and not head.isspace() and (fmt not in ESCAPED_FORMATS or ("<" not in head and "&lt;" not in head)):
+        return suspects
+    if size and fmt not in ESCAPED_FORMATS:
+        first = element[0]
+        inner = first.text
+        if inner and isinstance(first.tag, str) and not inner.isspace():
+            return suspects
+    return _add(suspects, "TX006")
+
+
+def _text_type_suspects(types: list[etree._Element], texts: list[etree._Element] | None) -> set[str] | None:
     """Codes of TX007-TX009 that the product's TextType values may fire (every TextType, wherever it
-    is: the first of each TextContent, which the rules read, is among them)."""
+    is: the first of each TextContent, which the rules read, is among them); `texts` are the
+    product's Text elements."""
     suspects = None
     seen = set()
     for element in types:
@@ -205,9 +220,9 @@ def _text_type_suspects(types: list[etree._Element]) -> set[str] | None:
         seen.add(kind)
         if kind == "12":
             suspects = _add(suspects, "TX009")
-        elif kind == "02":
-            content = element.getparent()
-            if content is not None and any(_longer_than_short_description(text) for text in content.iterchildren("Text")):
+        elif kind == "02" and texts is not None:
+            content = element.getparent()  # the rule reads its Text children: those of the index's with it as parent
+            if any(text.getparent() is content and _longer_than_short_description(text) for text in texts):
                 suspects = _add(suspects, "TX007")
     return suspects
 

@@ -206,17 +206,14 @@ def screen(product: etree._Element, context) -> frozenset[str] | set[str]:
             without = set(map(_parent, amounts)) - with_currency
             if not without.isdisjoint(prices):
                 suspects.add("PR002")
-    taxes = get("Tax", _NO_ELEMENTS)
-    exempt = get("TaxExempt", _NO_ELEMENTS)
-    if taxes or exempt:
-        default = message.default_price_type or None
-        if taxes and any(_effective_type(types.get(price), default) not in TAX_INCLUSIVE_TYPES
-                         for price in set(map(_parent, taxes))):
-            suspects.add("PR003")
-        if exempt and any(_effective_type(types.get(price), default) not in TAX_EXCLUSIVE_TYPES
-                          for price in map(_parent, exempt)):
-            suspects.add("PR004")
-    if taxes:
+    default = message.default_price_type or None
+    taxes = get("Tax")
+    if taxes is not None:
+        for price in set(map(_parent, taxes)):  # a loop, not any(): most products have one or two
+            kind = types.get(price)
+            if (((kind.text or "").strip() if kind is not None else "") or default) not in TAX_INCLUSIVE_TYPES:
+                suspects.add("PR003")
+                break
         taxables = get("TaxableAmount", _NO_ELEMENTS)
         if taxables:  # the arithmetic is the rules' own work
             if amounts:
@@ -226,6 +223,10 @@ def screen(product: etree._Element, context) -> frozenset[str] | set[str]:
         if len(taxes) > 1 and len(set(map(_parent, taxes))) < len(taxes):  # a Price with several Tax
             if not set(map(_parent, taxables)).issuperset(taxes):
                 suspects.add("PR007")
+    exempt = get("TaxExempt")
+    if exempt is not None and any(_effective_type(types.get(price), default) not in TAX_EXCLUSIVE_TYPES
+                                  for price in map(_parent, exempt)):
+        suspects.add("PR004")
     if amounts and not (message.schema_valid and _above_zero(message.release)):
         if any(value is not None and value <= 0 for value in map(element_amount, amounts)):
             suspects.add("PR008")

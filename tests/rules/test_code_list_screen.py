@@ -41,7 +41,8 @@ def test_every_rule_of_the_family_names_the_screen():
     assert {code: rules_by_code()[code].screen for code in FAMILY} == dict.fromkeys(FAMILY, screen)
 
 
-@pytest.mark.parametrize("info", [INFO, SCHEMA_VALID, CODES_CURRENT], ids=["unchecked", "schema-valid", "codes-current"])
+@pytest.mark.parametrize("info", [INFO, SCHEMA_VALID, CODES_CURRENT],
+                         ids=["unchecked", "schema-valid", "codes-current"])
 def test_rich_clean_products_rule_the_family_out(info):
     # the bench's products: valid, current codes, second-order values from their lists
     for product in _generated(30, seed=4):
@@ -50,8 +51,9 @@ def test_rich_clean_products_rule_the_family_out(info):
 
 def test_codes_current_leaves_cl001_out():
     product = etree.fromstring(DEPRECATED_THREE_WAYS)
-    assert "CL001" in screen(product, Context(SCHEMA_VALID, TODAY))
-    assert "CL001" not in screen(product, Context(CODES_CURRENT, TODAY))
+    for checked, current in ((SCHEMA_VALID, CODES_CURRENT), (INFO, replace(INFO, codes_current=True))):
+        assert "CL001" in screen(product, Context(checked, TODAY))
+        assert "CL001" not in screen(product, Context(current, TODAY))
     for screens in (True, False):  # the rule trusts the flag as its screen does
         checks = RuleChecks.from_mapping(FAMILY, today=TODAY, screens=screens)
         assert [f.rule for f in checks.product(product, SCHEMA_VALID)[0]] == ["CL001"] * 3

@@ -344,6 +344,7 @@ def _value_list(notes: str) -> int | None:
 
 
 _NONE: frozenset[str] = frozenset()
+_CODE_OF_KIND = ((DEPRECATED, "CL001"), (UNKNOWN, "CL002"), (MALFORMED, "CL003"))
 _SECOND_ORDER_COMPOSITES = frozenset(composite for composite, _, _ in SECOND_ORDER_PAIRS)
 _SECOND_ORDER_NAMES = {composite: (type_name, value_name) for composite, type_name, value_name in SECOND_ORDER_PAIRS}
 
@@ -356,14 +357,16 @@ def screen(product: etree._Element, context) -> frozenset[str] | set[str]:
     rules' own shared findings (worked out once, read again by the rule that runs)."""
     message = context.message
     suspects = None
-    if not message.codes_current and deprecated_codes(product, context):
-        suspects = {"CL001"}
-    if not (message.schema_checked or message.schema_valid):
+    if message.schema_checked or message.schema_valid:
+        if not message.codes_current and deprecated_codes(product, context):
+            suspects = {"CL001"}
+    else:
+        # the full classification CL002/CL003 read holds CL001's findings too (deprecated_codes
+        # equals its deprecated part): one pass over the coded values decides all three
         kinds = {problem[4] for problem in context.shared(product, _classify)}
-        if UNKNOWN in kinds:
-            suspects = (suspects or set()) | {"CL002"}
-        if MALFORMED in kinds:
-            suspects = (suspects or set()) | {"CL003"}
+        suspects = {code for kind, code in _CODE_OF_KIND if kind in kinds}
+        if message.codes_current:
+            suspects.discard("CL001")
     if _second_order_suspect(product, context):
         suspects = (suspects or set()) | {"CL004"}
     return suspects or _NONE

@@ -227,7 +227,8 @@ def _deprecated(product: etree._Element, context) -> list[tuple[etree._Element, 
                 continue
             if multi:
                 if deprecated.isdisjoint(text.split()):
-                    clean.add(text)
+                    if len(text) <= _CLEAN_TEXT_LENGTH:
+                        clean.add(text)
                     continue  # the usual case, decided in C
                 for value in text.split():
                     if value in deprecated:
@@ -236,7 +237,7 @@ def _deprecated(product: etree._Element, context) -> list[tuple[etree._Element, 
                 value = text.strip()
                 if value in deprecated:
                     found.append((element, f"<{tag}>", value, number))
-                else:
+                elif len(text) <= _CLEAN_TEXT_LENGTH:
                     clean.add(text)
     if holders is not None:
         # the schema placed every attribute: look only at the elements it lets carry one (those present)
@@ -291,7 +292,8 @@ _TEXT = operator.attrgetter("text")
 # A verdict depends only on (release, name, text), and feeds repeat their codes product after
 # product, so a clean product's texts are all found here by one C-level superset test per name.
 _CLEAN_TEXTS: dict[str, dict[str, set[str | None]]] = {}
-_CLEAN_TEXTS_LIMIT = 4096  # per name
+_CLEAN_TEXTS_LIMIT = 2048  # per name
+_CLEAN_TEXT_LENGTH = 800  # a list of every country fits; free text pasted into a coded element is not kept
 
 
 def _clean_texts(release: str) -> dict[str, set[str | None]]:

@@ -27,7 +27,7 @@ from typing import Iterator
 
 from onixfeed.validate.rules import Hit
 from onixfeed.validate.rules import prices
-from onixfeed.validate.rules.prices import TOLERANCE, money, price_views
+from onixfeed.validate.rules.prices import TOLERANCE, money, price_views, rate_sum_is_off, sum_is_off
 
 CODE = "PR005"
 NAME = "price-not-sum-of-tax"
@@ -55,10 +55,10 @@ def _single(view, total: Decimal, tax) -> Iterator[Hit]:
         return
     tax_amount = tax.tax
     rate = tax.rate
-    if tax_amount is not None and abs(total - taxable - tax_amount) >= TOLERANCE:
+    if tax_amount is not None and sum_is_off(total, taxable, tax_amount):
         yield Hit(f"<PriceAmount> {money(total)} is not <TaxableAmount> {money(taxable)} plus <TaxAmount> "
                   f"{money(tax_amount)} (= {money(taxable + tax_amount)})", view.children["PriceAmount"][0])
-    elif rate is not None and abs(total - taxable - taxable * rate / 100) >= TOLERANCE:
+    elif rate is not None and rate_sum_is_off(total, taxable, rate):
         expected = taxable + taxable * rate / 100
         yield Hit(f"<PriceAmount> {money(total)} is not <TaxableAmount> {money(taxable)} plus {rate.normalize()}% "
                   f"tax (= {money(expected)})", view.children["PriceAmount"][0])

@@ -22,7 +22,7 @@ from typing import Iterator
 
 from onixfeed.validate.rules import Hit
 from onixfeed.validate.rules import prices
-from onixfeed.validate.rules.prices import TOLERANCE, money, price_views
+from onixfeed.validate.rules.prices import money, price_views, tax_is_off
 
 CODE = "PR006"
 NAME = "tax-amount-not-rate-times-taxable"
@@ -38,7 +38,7 @@ def check(product, context) -> Iterator[Hit]:
             rate, taxable, tax_amount = tax.rate, tax.taxable, tax.tax
             if rate is None or taxable is None or tax_amount is None:
                 continue
-            expected = taxable * rate / 100
-            if abs(tax_amount - expected) >= TOLERANCE:
+            if tax_is_off(tax_amount, taxable, rate):  # the arithmetic the family's screen does too
+                expected = taxable * rate / 100
                 yield Hit(f"<TaxAmount> {money(tax_amount)} is not {rate.normalize()}% of <TaxableAmount> "
                           f"{money(taxable)} (= {money(expected)})", tax.children["TaxAmount"][0])

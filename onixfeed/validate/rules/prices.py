@@ -163,6 +163,21 @@ def price_type(price: etree._Element, context) -> str | None:
     return own or (context.message.default_price_type or None)
 
 
+def sum_is_off(total: Decimal, taxable: Decimal, tax_amount: Decimal) -> bool:
+    """PriceAmount is not TaxableAmount plus TaxAmount, within rounding (PR005, one Tax)."""
+    return abs(total - taxable - tax_amount) >= TOLERANCE
+
+
+def rate_sum_is_off(total: Decimal, taxable: Decimal, rate: Decimal) -> bool:
+    """PriceAmount is not TaxableAmount plus TaxRatePercent of it, within rounding (PR005, one Tax)."""
+    return abs(total - taxable - taxable * rate / 100) >= TOLERANCE
+
+
+def tax_is_off(tax_amount: Decimal, taxable: Decimal, rate: Decimal) -> bool:
+    """TaxAmount is not TaxRatePercent of TaxableAmount, within rounding (PR006)."""
+    return abs(tax_amount - taxable * rate / 100) >= TOLERANCE
+
+
 def money(value: Decimal) -> str:
     """An amount as a person writes it, to two decimals or more when given."""
     try:
@@ -215,11 +230,8 @@ def screen(product: etree._Element, context) -> frozenset[str] | set[str]:
                 suspects.add("PR003")
                 break
         taxables = get("TaxableAmount", _NO_ELEMENTS)
-        if taxables:  # the arithmetic is the rules' own work
-            if amounts:
-                suspects.add("PR005")
-            if "TaxAmount" in index and "TaxRatePercent" in index:
-                suspects.add("PR006")
+        if taxables:
+            suspects.update(_arithmetic_suspects(index, taxes, taxables, amounts))
         if len(taxes) > 1 and len(set(map(_parent, taxes))) < len(taxes):  # a Price with several Tax
             if not set(map(_parent, taxables)).issuperset(taxes):
                 suspects.add("PR007")
@@ -231,6 +243,39 @@ def screen(product: etree._Element, context) -> frozenset[str] | set[str]:
         if any(value is not None and value <= 0 for value in map(element_amount, amounts)):
             suspects.add("PR008")
     return suspects or _NONE
+
+
+def _arithmetic_suspects(index: dict, taxes: list, taxables: list, amounts) -> set[str]:
+    """PR005 and PR006 where their sums may be off: the rules' own arithmetic (the functions they
+    call) on each Tax's first amounts, found by parent in the index's lists, so that feeds which
+    send tax detail (most with one Tax a Price) build no price view when it adds up."""
+    found: set[str] = set()
+    taxable_of = _first_by_parent(taxables)
+    tax_of = _first_by_parent(index.get("TaxAmount", _NO_ELEMENTS))
+    rate_of = _first_by_parent(index.get("TaxRatePercent", _NO_ELEMENTS))
+    total_of = _first_by_parent(amounts)
+    taxed = list(map(_parent, taxes))
+    several = len(set(taxed)) < len(taxed)  # some Price holds several Tax: PR005 sums them all
+    if several and amounts:
+        found.add("PR005")
+    for tax, price in zip(taxes, taxed):
+        element = taxable_of.get(tax)
+        taxable = element_amount(element) if element is not None else None
+        if taxable is None:
+            continue  # neither rule reads a Tax without its taxable amount
+        element = tax_of.get(tax)
+        tax_amount = element_amount(element) if element is not None else None
+        element = rate_of.get(tax)
+        rate = element_amount(element) if element is not None else None
+        if tax_amount is not None and rate is not None and tax_is_off(tax_amount, taxable, rate):
+            found.add("PR006")
+        if not several:
+            element = total_of.get(price)
+            total = element_amount(element) if element is not None else None
+            if total is not None and (tax_amount is not None and sum_is_off(total, taxable, tax_amount)
+                                      or rate is not None and rate_sum_is_off(total, taxable, rate)):
+                found.add("PR005")
+    return found
 
 
 def _first_by_parent(elements) -> dict:

@@ -1,9 +1,10 @@
-"""The text family's screen (textformats.screen): what it assumes of Python's white space holds,
-and a rich, clean product runs none of TX001-TX010."""
+"""The text family's screen (textformats.screen): the facts it relies on (Python's white space,
+NFC below U+0300, lxml's joined text) hold, and a rich, clean product runs none of TX001-TX010."""
 
 from __future__ import annotations
 
 import sys
+import unicodedata
 
 from lxml import etree
 
@@ -11,7 +12,8 @@ from bench.generate import message_bytes
 from onixfeed.validate.checks import MessageInfo
 from onixfeed.validate.rules import Context, textformats
 from onixfeed.validate.rules import tx006_text_empty
-from rule_cases import TODAY
+from rule_cases import TODAY, load_cases
+from test_rules_meta import junk_products
 
 VALID = MessageInfo(file="screen.xml", release="3.0", tags="reference", schema_checked=True, schema_valid=True)
 
@@ -36,3 +38,24 @@ def test_a_text_without_format_holding_markup_names_its_rules():
     product = etree.fromstring("<Product><CollateralDetail><TextContent><TextType>03</TextType>"
                                "<Text><p>x</p></Text></TextContent></CollateralDetail></Product>")
     assert {"TX001", "TX002"} <= set(textformats.screen(product, Context(VALID, TODAY)))
+
+
+def test_text_below_u0300_is_in_nfc_as_in_nfc_assumes():
+    # in_nfc() takes text encodable as Latin-1 for NFC without asking unicodedata: no such
+    # character decomposes, and no pair of them composes
+    latin = [chr(code) for code in range(0x100)]
+    assert all(unicodedata.combining(char) == 0 and unicodedata.is_normalized("NFC", char) for char in latin)
+    assert all(unicodedata.is_normalized("NFC", first + second) for first in latin for second in latin)
+    assert textformats.in_nfc("caf\u00e9 \u00bfqu\u00e9?") and not textformats.in_nfc("cafe\u0301")
+
+
+def test_product_text_decoded_is_xpaths_string_value():
+    # product_text_in_nfc() decodes the serialised text instead of asking XPath string() (as TX005 did)
+    string_value = etree.XPath("string()")
+    products = [etree.fromstring(case.xml.encode("utf-8")) for case in load_cases() if case.kind == "product"]
+    products += junk_products(seed=5)
+    products.append(etree.fromstring("<Product><Text>caf&#xE9; <![CDATA[<b>e\u0301</b>]]><!-- not text -->"
+                                     "<?pi nor this?>tail</Text></Product>"))
+    for product in products:
+        text = etree.tostring(product, method="text", encoding="utf-8", with_tail=False).decode("utf-8")
+        assert text == string_value(product)

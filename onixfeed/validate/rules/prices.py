@@ -131,11 +131,6 @@ def view_price_type(view: PriceView, context) -> str | None:
     return own or (context.message.default_price_type or None)
 
 
-def price_taxes(price: etree._Element) -> list[etree._Element]:
-    """A Price's Tax composites (iterchildren filters in C, twice as fast as findall's ElementPath)."""
-    return list(price.iterchildren("Tax"))
-
-
 def amount(element: etree._Element | None, name: str | None = None) -> Decimal | None:
     """A decimal amount from an element (or its first child `name`); None when missing or not a number."""
     if element is None:
@@ -154,13 +149,6 @@ def amount(element: etree._Element | None, name: str | None = None) -> Decimal |
         return None
     # No price has 30 digits: such junk (1e999999999) would overflow the arithmetic.
     return value if value.is_finite() and abs(value.adjusted()) <= 30 else None
-
-
-def price_type(price: etree._Element, context) -> str | None:
-    """The Price's PriceType, or the Header's DefaultPriceType when it has none."""
-    child = next(price.iterchildren("PriceType"), None)
-    own = (child.text or "").strip() if child is not None else ""
-    return own or (context.message.default_price_type or None)
 
 
 def sum_is_off(total: Decimal, taxable: Decimal, tax_amount: Decimal) -> bool:
@@ -198,7 +186,8 @@ _ABOVE_ZERO: dict[str, bool] = {}
 
 
 def screen(product: etree._Element, context) -> frozenset[str] | set[str]:
-    """PR codes that may fire: a necessary condition of each rule, never its verdict.
+    """PR codes that may fire: a necessary condition of each rule (for PR005 and PR006, their own
+    arithmetic), never fewer codes than fire.
 
     Read from the index's lists of the family's elements (their parents, by identity) rather
     than from the price views, so that a clean product builds no view at all. Every Price of
@@ -224,17 +213,18 @@ def screen(product: etree._Element, context) -> frozenset[str] | set[str]:
     default = message.default_price_type or None
     taxes = get("Tax")
     if taxes is not None:
-        for price in set(map(_parent, taxes)):  # a loop, not any(): most products have one or two
+        taxed_prices = set(map(_parent, taxes))
+        several = len(taxed_prices) < len(taxes)  # some Price holds several Tax
+        for price in taxed_prices:  # a loop, not any(): _effective_type inlined, most have one or two
             kind = types.get(price)
             if (((kind.text or "").strip() if kind is not None else "") or default) not in TAX_INCLUSIVE_TYPES:
                 suspects.add("PR003")
                 break
         taxables = get("TaxableAmount", _NO_ELEMENTS)
         if taxables:
-            suspects.update(_arithmetic_suspects(index, taxes, taxables, amounts))
-        if len(taxes) > 1 and len(set(map(_parent, taxes))) < len(taxes):  # a Price with several Tax
-            if not set(map(_parent, taxables)).issuperset(taxes):
-                suspects.add("PR007")
+            suspects.update(_arithmetic_suspects(index, taxes, several, taxables, amounts))
+        if several and not set(map(_parent, taxables)).issuperset(taxes):
+            suspects.add("PR007")
     exempt = get("TaxExempt")
     if exempt is not None and any(_effective_type(types.get(price), default) not in TAX_EXCLUSIVE_TYPES
                                   for price in map(_parent, exempt)):
@@ -245,20 +235,19 @@ def screen(product: etree._Element, context) -> frozenset[str] | set[str]:
     return suspects or _NONE
 
 
-def _arithmetic_suspects(index: dict, taxes: list, taxables: list, amounts) -> set[str]:
+def _arithmetic_suspects(index: dict, taxes: list, several: bool, taxables: list, amounts) -> set[str]:
     """PR005 and PR006 where their sums may be off: the rules' own arithmetic (the functions they
     call) on each Tax's first amounts, found by parent in the index's lists, so that feeds which
-    send tax detail (most with one Tax a Price) build no price view when it adds up."""
+    send tax detail (most with one Tax a Price) build no price view when it adds up. `several`:
+    whether some Price holds more than one Tax."""
     found: set[str] = set()
     taxable_of = _first_by_parent(taxables)
     tax_of = _first_by_parent(index.get("TaxAmount", _NO_ELEMENTS))
     rate_of = _first_by_parent(index.get("TaxRatePercent", _NO_ELEMENTS))
     total_of = _first_by_parent(amounts)
-    taxed = list(map(_parent, taxes))
-    several = len(set(taxed)) < len(taxed)  # some Price holds several Tax: PR005 sums them all
     if several and amounts:
-        found.add("PR005")
-    for tax, price in zip(taxes, taxed):
+        found.add("PR005")  # it sums a Price's several Tax: left to the rule
+    for tax, price in zip(taxes, map(_parent, taxes)):
         element = taxable_of.get(tax)
         taxable = element_amount(element) if element is not None else None
         if taxable is None:
@@ -293,6 +282,7 @@ def _effective_type(element: etree._Element | None, default: str | None) -> str 
 
 
 def _above_zero(release: str) -> bool:
+    """`above_zero(release, "PriceAmount")`, looked up in a dict rather than an lru_cache's hashed key."""
     found = _ABOVE_ZERO.get(release)
     if found is None:
         found = _ABOVE_ZERO[release] = above_zero(release, "PriceAmount")

@@ -196,6 +196,8 @@ def _plain_suspects(element: etree._Element, fmt: str, head: str | None, suspect
         suspects = _add(suspects, "TX003")
     if head and not head.isspace() and (fmt not in ESCAPED_FORMATS or ("<" not in head and "&lt;" not in head)):
         return suspects
+    if fmt in ESCAPED_FORMATS and not size and head and head.lstrip()[:1] not in ("", "<", "&"):
+        return suspects  # escaped tags start with < or &lt;: a text that starts otherwise keeps that character
     if size and fmt not in ESCAPED_FORMATS:
         first = element[0]
         inner = first.text

@@ -6,7 +6,7 @@ import re
 
 from lxml import etree
 
-from onixfeed.validate.rules.subjects import keyword_subjects
+from onixfeed.validate.rules.subjects import KEYWORDS, keyword_subjects
 
 # A RecordReference that is only an ISBN-13 or ISBN-10 once hyphens are dropped (BP002).
 BARE_ISBN = re.compile(r"(?:97[89][0-9]{10}|[0-9]{9}[0-9Xx])\Z")
@@ -28,11 +28,20 @@ def screen(product: etree._Element, context) -> frozenset[str] | set[str]:
         value = (references[0].text or "").strip().replace("-", "")
         if (len(value) == 13 or len(value) == 10) and BARE_ISBN.match(value):
             suspects.add("BP002")
-    if "Subject" in context.index(product):
-        keywords = keyword_subjects(product, context)
-        if len(keywords) > 1:
-            suspects.add("BP003")
-        if any(len(heading.text or "") > KEYWORDS_LIMIT for subject in keywords
-               for heading in context.children(subject).get("SubjectHeadingText", _NONE)):
-            suspects.add("BP004")
+    index = context.index(product)
+    if "Subject" in index:
+        for scheme in index.get("SubjectSchemeIdentifier", _NONE):
+            # most products have no keywords Subject: the view is asked only once one is seen
+            if (scheme.text or "").strip() == KEYWORDS:
+                _judge_keywords(keyword_subjects(product, context), context, suspects)
+                break
     return suspects or _NONE
+
+
+def _judge_keywords(keywords: list, context, suspects: set[str]) -> None:
+    """Name BP003 for two keywords Subjects and BP004 for a keywords heading over the limit."""
+    if len(keywords) > 1:
+        suspects.add("BP003")
+    if any(len(heading.text or "") > KEYWORDS_LIMIT for subject in keywords
+           for heading in context.children(subject).get("SubjectHeadingText", _NONE)):
+        suspects.add("BP004")

@@ -148,7 +148,7 @@ def screen(product: etree._Element, context) -> frozenset[str] | set[str]:
     rights = index.get("SalesRights", _NONE)
     if len(rights) > 1:
         suspects.add("TE004")
-    if rights and _row_rights_suspect(product, context, regions_in, bool(countries_out or regions_out)):
+    if rights and _row_rights_suspect(product, context, index, regions_in, bool(countries_out or regions_out)):
         suspects.add("TE007")
     markets = index.get("Market")
     if markets and holders:
@@ -188,25 +188,43 @@ def _territory_suspects(views: dict[etree._Element, TerritoryView], suspects: se
             suspects.add("TE003")
 
 
-def _row_rights_suspect(product: etree._Element, context, regions_in: list[etree._Element],
+def _row_rights_suspect(product: etree._Element, context, index: dict, regions_in: list[etree._Element],
                         exclusions: bool) -> bool:
     """False when TE007 can find nothing: its first PublishingDetail has no SalesRights, or has a
     WORLD territory that excludes nothing and no ROWSalesRightsType, as the rule asks."""
     detail = context.child(product, "PublishingDetail")
     if detail is None:
         return False
-    children = context.children(detail)
-    if "SalesRights" not in children:
-        return False
-    if "ROWSalesRightsType" in children:
-        # a ROWSalesRightsType is only wrong beside a WORLD territory
-        return any(_list_facts(region.text) & _NAMES_WORLD for region in regions_in)
+    if "ROWSalesRightsType" in index:
+        children = context.children(detail)
+        if "SalesRights" not in children:
+            return False
+        if "ROWSalesRightsType" in children:
+            # a ROWSalesRightsType is only wrong beside a WORLD territory
+            return any(_list_facts(region.text) & _NAMES_WORLD for region in regions_in)
     if exclusions:
         return True  # WORLD's exclusions may be uncovered: the rule weighs them
-    for rights in children["SalesRights"]:
-        territory = context.child(rights, "Territory")
-        if territory is not None and _list_facts(context.child_text(territory, "RegionsIncluded")) & _NAMES_WORLD:
-            return False  # a WORLD territory without ROWSalesRightsType or exclusions: as the rule asks
+    # Upwards from the WORLD lists (by identity and names, no children tables): is one the first
+    # RegionsIncluded of the first Territory of one of this PublishingDetail's SalesRights?
+    for region in regions_in:
+        if _list_facts(region.text) & _NAMES_WORLD:
+            territory = region.getparent()
+            rights = territory.getparent() if territory is not None else None
+            if (rights is not None and rights.getparent() is detail and rights.tag == "SalesRights"
+                    and territory.tag == "Territory" and _first_of_its_name(territory)
+                    and _first_of_its_name(region)):
+                return False  # a WORLD territory without ROWSalesRightsType or exclusions: as the rule asks
+    return True
+
+
+def _first_of_its_name(element: etree._Element) -> bool:
+    """True when no earlier sibling of `element` has its name (the one `context.child` finds)."""
+    tag = element.tag
+    sibling = element.getprevious()
+    while sibling is not None:
+        if sibling.tag == tag:
+            return False
+        sibling = sibling.getprevious()
     return True
 
 

@@ -324,7 +324,12 @@ def test_the_rules_find_the_same_with_and_without_the_current_codes_schema(batch
 
 
 def test_validate_reports_a_deprecated_product_form_detail(tmp_path):
-    data = re.sub(rb"(<ProductFormDetail>)\w+<", rb"\1A201<", message_bytes(3, seed=39), count=1)
+    # more than one batch (1 MB), so the current-codes schema screens them: the products of the
+    # batch it rejects still get CL001, the others are told their codes are current
+    data = message_bytes(120, seed=39)
+    hundredth = data.index(b"<RecordReference>com.example.onixfeed.000000100<")
+    data = data[:hundredth] + re.sub(rb"(<ProductFormDetail>)\w+<", rb"\1A201<", data[hundredth:], count=1)
+    assert len(data) > engine.BATCH_BYTES
     path = tmp_path / "deprecated.xml"
     path.write_bytes(data)
     result = CliRunner().invoke(app, ["validate", "--format", "json", "--jobs", "1", str(path)])
@@ -332,7 +337,7 @@ def test_validate_reports_a_deprecated_product_form_detail(tmp_path):
     assert result.exit_code == 0  # CL001 is a warning in the base profile
     document = json.loads(result.stdout)
     (finding,) = document["findings"]
-    assert finding["rule"] == "CL001" and finding["record"] == "com.example.onixfeed.000000001"
+    assert finding["rule"] == "CL001" and finding["record"] == "com.example.onixfeed.000000100"
     assert finding["line"] == data[:data.index(b"A201")].count(b"\n") + 1
     failing = CliRunner().invoke(app, ["validate", "--format", "json", "--jobs", "1", "--fail-on", "warning", str(path)])
     assert failing.exit_code == 1

@@ -212,8 +212,9 @@ _NONE: frozenset[str] = frozenset()
 _ROLE_UNIQUE = frozenset(ROLE_UNIQUE_IN)
 _PERIODS = frozenset(PERIOD_COMPOSITES)
 _REPEATABLE = _ROLE_UNIQUE | _PERIODS
-# The names, besides Date, whose presence may name a date rule: one set intersection finds them.
-_SCREENED_NAMES = frozenset(DIRECT) | _ROLE_UNIQUE | _PERIODS | {"SalesRestriction", "MarketDate"}
+# The names, besides Date and PublishingDate (judged with its PublishingDetail), whose presence
+# may name a date rule; most products hold none of them.
+_SCREENED_NAMES = (frozenset(DIRECT) | _REPEATABLE | {"SalesRestriction", "MarketDate"}) - {"PublishingDate"}
 _STATUS_NEEDS_ROLES = frozenset(WITHOUT_DATE) | {"02"}  # DT005 then asks which roles are given
 # context.today -> (today, today + FAR_AHEAD) as YYYYMMDD: a run has one today, tests a few.
 _DAY_TEXTS: dict[datetime.date, tuple[str, str]] = {}
@@ -230,24 +231,8 @@ def screen(product: etree._Element, context) -> frozenset[str] | set[str]:
     index = context.index(product)
     suspects: set[str] = set()
     first_dates = _judge_date_composites(index, context, suspects)
-    names = index.keys() & _SCREENED_NAMES
-    for tag in names:
-        if tag in DIRECT:
-            default = DIRECT[tag]
-            for element in index[tag]:
-                attribute = element.get("dateformat")
-                _judge_shape((element.text or "").strip(), attribute.strip() if attribute is not None else default,
-                             suspects)
-        elif tag in _REPEATABLE and len(index[tag]) > 1:  # a repeat or a period takes two of one kind
-            if tag in _PERIODS:
-                suspects.add("DT004")
-            if tag in _ROLE_UNIQUE and tag != "PublishingDate":  # PublishingDate: judged by role below
-                suspects.add("DT002")
-    if "SalesRestriction" in names and "StartDate" in names and "EndDate" in names:
-        suspects.add("DT004")
-    if "MarketDate" in names and any((status.text or "").strip() in WITHOUT_DATE
-                                     for status in index.get("MarketPublishingStatus", _NONE)):
-        suspects.add("DT005")
+    if not index.keys().isdisjoint(_SCREENED_NAMES):  # in C, no set made: most products hold none
+        _judge_other_dates(index.keys() & _SCREENED_NAMES, index, suspects)
     details = context.children(product).get("PublishingDetail")
     if details is not None:
         _judge_publishing_detail(details[0], index, first_dates, context.today, suspects)
@@ -255,6 +240,27 @@ def screen(product: etree._Element, context) -> frozenset[str] | set[str]:
         suspects.add("DT002")
     return suspects or _NONE
 
+
+def _judge_other_dates(names: set[str], index: dict, suspects: set[str]) -> None:
+    """Judge the dates held by elements themselves (DT001, DT003), repeated date composites (DT002,
+    DT004), sales restriction periods (DT004) and dated markets that may not have a date (DT005)."""
+    for tag in names:
+        if tag in DIRECT:
+            default = DIRECT[tag]
+            for element in index[tag]:
+                attribute = element.get("dateformat")
+                _judge_shape((element.text or "").strip(), attribute.strip() if attribute is not None else default,
+                             suspects)
+        elif len(index[tag]) > 1:  # a repeat or a period takes two of one kind
+            if tag in _PERIODS:
+                suspects.add("DT004")
+            if tag in _ROLE_UNIQUE:
+                suspects.add("DT002")
+    if "SalesRestriction" in names and "StartDate" in names and "EndDate" in names:
+        suspects.add("DT004")
+    if "MarketDate" in names and any((status.text or "").strip() in WITHOUT_DATE
+                                     for status in index.get("MarketPublishingStatus", _NONE)):
+        suspects.add("DT005")
 
 
 def _judge_date_composites(index: dict, context, suspects: set[str]) -> dict:

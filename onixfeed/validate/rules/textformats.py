@@ -223,8 +223,10 @@ def _text_type_suspects(types: list[etree._Element], texts: list[etree._Element]
             suspects = _add(suspects, "TX009")
         elif kind == "02" and texts is not None:
             content = element.getparent()  # the rule reads its Text children: those of the index's with it as parent
-            if any(text.getparent() is content and _longer_than_short_description(text) for text in texts):
-                suspects = _add(suspects, "TX007")
+            for text in texts:
+                if text.getparent() is content and _longer_than_short_description(text):
+                    suspects = _add(suspects, "TX007")
+                    break
     return suspects
 
 

@@ -252,15 +252,34 @@ def _judge_other_dates(names: set[str], index: dict, suspects: set[str]) -> None
                 _judge_shape((element.text or "").strip(), attribute.strip() if attribute is not None else default,
                              suspects)
         elif len(index[tag]) > 1:  # a repeat or a period takes two of one kind
-            if tag in _PERIODS:
-                suspects.add("DT004")
-            if tag in _ROLE_UNIQUE:
-                suspects.add("DT002")
+            _judge_roles(tag, index, suspects)
     if "SalesRestriction" in names and "StartDate" in names and "EndDate" in names:
         suspects.add("DT004")
     if "MarketDate" in names and any((status.text or "").strip() in WITHOUT_DATE
                                      for status in index.get("MarketPublishingStatus", _NONE)):
         suspects.add("DT005")
+
+
+def _judge_roles(tag: str, index: dict, suspects: set[str]) -> None:
+    """Name DT002 where two `tag` composites of one parent have the same (first) role, and DT004
+    where one parent holds both roles of a period, reading the roles from the index."""
+    first_roles: dict = {}  # element -> its first <tag>Role child
+    for role in index.get(tag + "Role", _NONE):
+        first_roles.setdefault(role.getparent(), role)
+    by_parent: dict = {}  # parent -> the roles of its `tag` composites ('' for none), in order
+    for composite in index[tag]:
+        role = first_roles.get(composite)
+        by_parent.setdefault(composite.getparent(), []).append((role.text or "").strip() if role is not None else "")
+    unique_in = ROLE_UNIQUE_IN.get(tag, ())
+    for parent, roles in by_parent.items():
+        if len(roles) < 2:
+            continue
+        if parent.tag in unique_in and len(set(roles)) < len(roles):
+            suspects.add("DT002")
+        periods = ROLE_PERIODS.get(parent.tag)
+        if periods is not None and periods[0] == tag and any(start in roles and end in roles
+                                                             for start, end, _ in periods[1]):
+            suspects.add("DT004")
 
 
 def _judge_date_composites(index: dict, context, suspects: set[str]) -> dict:

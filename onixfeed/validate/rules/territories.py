@@ -137,7 +137,8 @@ def screen(product: etree._Element, context) -> frozenset[str] | set[str]:
         if elements and not _QUIET.issuperset(map(_text_of, elements)):
             _list_suspects(elements, suspects)
     holders = set(map(_parent_of, countries_in))  # the Territory composites that list countries
-    if countries_out or regions_out or (holders and regions_in and not holders.isdisjoint(map(_parent_of, regions_in))):
+    if countries_out or regions_out or (holders and regions_in
+                                        and not holders.isdisjoint(map(_parent_of, regions_in))):
         _territory_suspects(territory_views(product, context), suspects)
     if "RegionCode" in index:
         suspects.add("TE006")  # beside a CountryCode (TE006), or WORLD itself (TE001)
@@ -157,7 +158,9 @@ def screen(product: etree._Element, context) -> frozenset[str] | set[str]:
             suspects.add("TE005")  # a Market's Territory lists countries
     prices = index.get("Price")
     if prices and not set(map(_parent_of, index.get("Territory", _NONE))).issuperset(prices):
-        suspects.add("TE008")  # a Price without a Territory of its own
+        # a Price without a Territory of its own; for-sale SalesRights place it (TE008's way out)
+        if not any(for_sale(rights, context) for rights in sales_rights(product, context)):
+            suspects.add("TE008")
     return suspects or _NONE
 
 
@@ -177,15 +180,22 @@ def _territory_suspects(views: dict[etree._Element, TerritoryView], suspects: se
     for view in views.values():
         if view.world and (len(view.regions) > 1 or view.countries_in is not None):
             suspects.add("TE001")
-        if view.regions_excluded:
-            suspects.add("TE006")
-            if WORLD in view.regions_excluded:
-                suspects.add("TE001")
-        elif view.included and view.regions:
+        if WORLD in view.regions_excluded:
+            suspects.add("TE001")
+        if (view.regions_excluded or (view.included and view.regions)) and _regions_misplaced(view):
             suspects.add("TE006")
         if ((view.countries_out is not None or view.regions_out is not None)
                 and view.countries_in is None and not view.world):
             suspects.add("TE003")
+
+
+def _regions_misplaced(view: TerritoryView) -> bool:
+    """TE006's question of a Territory: a region excluded outside the included countries or within
+    an excluded one, or a region included within an included country (by its first two letters)."""
+    included, excluded = view.included, view.excluded
+    return (any((included and region[:2] not in included) or region[:2] in excluded
+                for region in view.regions_excluded)
+            or bool(included) and any(region[:2] in included for region in view.regions))
 
 
 def _row_rights_suspect(product: etree._Element, context, index: dict, regions_in: list[etree._Element],

@@ -121,7 +121,8 @@ _parent_of = etree._Element.getparent
 
 
 def screen(product: etree._Element, context) -> frozenset[str] | set[str]:
-    """TE codes that may fire: a necessary condition of each rule, never its verdict.
+    """TE codes that may fire: a necessary condition of each rule (for TE006's Territory lists, the
+    rule's own question), never a finding.
 
     One look at the lists in the product's shared index: their texts (known quiet texts pass
     in one set test, since feeds repeat territories) and whose children they are. The territory
@@ -201,7 +202,8 @@ def _regions_misplaced(view: TerritoryView) -> bool:
 def _row_rights_suspect(product: etree._Element, context, index: dict, regions_in: list[etree._Element],
                         exclusions: bool) -> bool:
     """False when TE007 can find nothing: its first PublishingDetail has no SalesRights, or has a
-    WORLD territory that excludes nothing and no ROWSalesRightsType, as the rule asks."""
+    ROWSalesRightsType and the product no WORLD list, or has a WORLD territory, no
+    ROWSalesRightsType and the product no exclusions, as the rule asks."""
     detail = context.child(product, "PublishingDetail")
     if detail is None:
         return False

@@ -230,12 +230,12 @@ def screen(product: etree._Element, context) -> frozenset[str] | set[str]:
     """
     index = context.index(product)
     suspects: set[str] = set()
-    first_dates = _judge_date_composites(index, context, suspects)
+    values = _judge_date_composites(index, context, suspects)
     if not index.keys().isdisjoint(_SCREENED_NAMES):  # in C, no set made: most products hold none
         _judge_other_dates(index.keys() & _SCREENED_NAMES, index, suspects)
     details = context.children(product).get("PublishingDetail")
     if details is not None:
-        _judge_publishing_detail(details[0], index, first_dates, context.today, suspects)
+        _judge_publishing_detail(details[0], index, values, context.today, suspects)
     elif len(index.get("PublishingDate", _NONE)) > 1:
         suspects.add("DT002")
     return suspects or _NONE
@@ -283,13 +283,14 @@ def _judge_roles(tag: str, index: dict, suspects: set[str]) -> None:
 
 
 def _judge_date_composites(index: dict, context, suspects: set[str]) -> dict:
-    """Judge every date composite's value (DT001, DT003); returns {composite: its first Date}."""
-    first_dates: dict = {}
+    """Judge every date composite's value (DT001, DT003); returns {composite: its first Date's
+    stripped text}, the value the rules read."""
+    values: dict = {}
     legacy = "DateFormat" in index
     for date in index.get("Date", _NONE):
         composite = date.getparent()
         default = WITH_DATE_CHILD.get(composite.tag)
-        if default is None or first_dates.setdefault(composite, date) is not date:
+        if default is None or composite in values:
             continue  # not a date composite the rules read, or not its first Date
         attribute = date.get("dateformat")
         if attribute is not None:
@@ -298,13 +299,13 @@ def _judge_date_composites(index: dict, context, suspects: set[str]) -> dict:
             fmt = composite_format(composite, date, context.children(composite))
         else:
             fmt = default
-        value = (date.text or "").strip()
+        value = values[composite] = (date.text or "").strip()
         verdict = _SHAPES.get((value, fmt))  # inlined shape_ok: this runs for every date of every product
         if not (verdict if verdict is not None else shape_ok(value, fmt)):
             suspects.add("DT001")
         if fmt in RANGE_FORMATS:
             suspects.add("DT003")
-    return first_dates
+    return values
 
 
 def _judge_shape(value: str, fmt: str, suspects: set[str]) -> None:
@@ -315,7 +316,7 @@ def _judge_shape(value: str, fmt: str, suspects: set[str]) -> None:
         suspects.add("DT003")
 
 
-def _judge_publishing_detail(detail: etree._Element, index: dict, first_dates: dict, today: datetime.date,
+def _judge_publishing_detail(detail: etree._Element, index: dict, values: dict, today: datetime.date,
                              suspects: set[str]) -> None:
     """Name DT002 and DT005-DT008 where the product's (first) PublishingDetail may have a repeated
     role, or a status, publication, embargo or market date in conflict, read as the rules read them."""
@@ -331,8 +332,7 @@ def _judge_publishing_detail(detail: etree._Element, index: dict, first_dates: d
         if status == "04":
             far = _day_texts(today)[1]
             for composite in published_dates:
-                date = first_dates.get(composite)
-                if date is not None and (date.text or "").strip() > far:
+                if values.get(composite, "") > far:  # no Date: no day, nothing to say
                     suspects.add("DT006")
         return
     roles: dict = {}  # role -> the first PublishingDate of the detail whose (first) role it is
@@ -349,22 +349,20 @@ def _judge_publishing_detail(detail: etree._Element, index: dict, first_dates: d
     published = roles.get("01")
     if (status in WITHOUT_DATE and published is not None) or (status == "02" and published is None):
         suspects.add("DT005")
-    date = first_dates.get(published) if published is not None else None
-    if date is None:
+    value = values.get(published) if published is not None else None
+    if value is None:
         return  # DT006-DT008 all read the publication date's value
-    value = (date.text or "").strip()
     if status == "02" or status == "04":
         now, far = _day_texts(today)
         if (status == "02" and value < now) or (status == "04" and value > far):
             suspects.add("DT006")
     embargo = roles.get("02")
     if embargo is not None:
-        embargo_date = first_dates.get(embargo)
-        if embargo_date is not None and (embargo_date.text or "").strip() > value:
+        if values.get(embargo, "") > value:  # no Date: nothing to compare
             suspects.add("DT007")
     for market in index.get("MarketDate", _NONE):
-        market_date = first_dates.get(market)
-        if market_date is not None and (market_date.text or "").strip() < value:
+        market_value = values.get(market)
+        if market_value is not None and market_value < value:
             suspects.add("DT008")
             break
 

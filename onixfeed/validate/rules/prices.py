@@ -175,7 +175,6 @@ def money(value: Decimal) -> str:
     return f"{value:.2f}" if value == cents else f"{value.normalize()}"
 
 
-
 _NONE: frozenset[str] = frozenset()
 _NO_ELEMENTS: tuple = ()
 # lxml hands back the one proxy it keeps per element (the index holds them all), so parents

@@ -138,7 +138,7 @@ def screen(product: etree._Element, context) -> frozenset[str] | set[str]:
         suspects = _text_suspects(index, present, context.message)
     types = index.get("TextType")
     if types is not None:
-        found = _text_type_suspects(types, index.get("Text"))
+        found = _text_type_suspects(types, index, product)
         if found:
             suspects = found if suspects is None else suspects | found
     languages = index.get("Language")
@@ -206,12 +206,12 @@ def _plain_suspects(element: etree._Element, fmt: str, head: str | None, suspect
     return _add(suspects, "TX006")
 
 
-def _text_type_suspects(types: list[etree._Element], texts: list[etree._Element] | None) -> set[str] | None:
+def _text_type_suspects(types: list[etree._Element], index: dict, product: etree._Element) -> set[str] | None:
     """Codes of TX007-TX009 that the product's TextType values may fire (every TextType, wherever it
-    is: the first of each TextContent, which the rules read, is among them); `texts` are the
-    product's Text elements."""
+    is: the first of each TextContent, which the rules read, is among them)."""
     suspects = None
     seen = set()
+    texts = index.get("Text")
     for element in types:
         kind = (element.text or "").strip()
         if kind not in SINGLE_PER_AUDIENCE:
@@ -220,7 +220,8 @@ def _text_type_suspects(types: list[etree._Element], texts: list[etree._Element]
             suspects = _add(suspects, "TX008")
         seen.add(kind)
         if kind == "12":
-            suspects = _add(suspects, "TX009")
+            if "TX009" not in (suspects or ()) and _contributors(index, product) <= 1:
+                suspects = _add(suspects, "TX009")
         elif kind == "02" and texts is not None:
             content = element.getparent()  # the rule reads its Text children: those of the index's with it as parent
             for text in texts:
@@ -228,6 +229,16 @@ def _text_type_suspects(types: list[etree._Element], texts: list[etree._Element]
                     suspects = _add(suspects, "TX007")
                     break
     return suspects
+
+
+def _contributors(index: dict, product: etree._Element) -> int:
+    """How many Contributor the product's DescriptiveDetail holds, as TX009 counts them."""
+    count = 0
+    for contributor in index.get("Contributor", ()):
+        parent = contributor.getparent()
+        if parent is not None and parent.tag == "DescriptiveDetail" and parent.getparent() is product:
+            count += 1
+    return count
 
 
 def _longer_than_short_description(text: etree._Element) -> bool:

@@ -18,7 +18,6 @@ Fail:
 
 from __future__ import annotations
 
-import functools
 from typing import Iterator
 
 from onixfeed.validate.rules import Hit, identifiers
@@ -31,7 +30,6 @@ SCREEN = identifiers.screen  # the family's one look decides whether this rule r
 TYPES = {composite: frozenset({"06"}) for composite in PARTY_COMPOSITES}
 
 
-@functools.lru_cache(maxsize=4096)  # a feed names the same suppliers and contributors product after product
 def valid(kind: str, value: str) -> bool:
     """True when ID005 has nothing to say about a GLN (the family screen asks this too)."""
     return len(value) == 13 and DIGITS.match(value) is not None and mod10_ok(value)

@@ -17,7 +17,6 @@ Fail:
 
 from __future__ import annotations
 
-import functools
 import re
 from typing import Iterator
 
@@ -32,7 +31,6 @@ TYPES = {composite: frozenset({"07"}) for composite in PARTY_COMPOSITES}
 SHAPE = re.compile(r"[0-9]{6}[0-9Xx]\Z")
 
 
-@functools.lru_cache(maxsize=4096)  # a feed names the same suppliers and contributors product after product
 def valid(kind: str, value: str) -> bool:
     """True when ID006 has nothing to say about a SAN (the family screen asks this too)."""
     return SHAPE.match(value) is not None and san_ok(value)

@@ -30,12 +30,13 @@ SCOPE = "message"
 KIND = "RecordReference"
 
 
-def keys(product, context) -> Iterator[Key]:
+def keys(product, context) -> tuple[Key, ...]:
+    # a tuple, not a generator: this runs on every product for its one key
     element = context.child(product, "RecordReference")
-    if element is not None:
-        value = (element.text or "").strip()
-        if value:
-            yield Key(KIND, value, element.sourceline, value)
+    if element is None:
+        return ()
+    value = (element.text or "").strip()
+    return (Key(KIND, value, element.sourceline, value),) if value else ()
 
 
 def check(all_keys: Sequence[Key], context) -> Iterator[Hit]:

@@ -36,20 +36,26 @@ KINDS = {"15": "ISBN", "03": "GTIN"}
 CARRIERS = {kind: f"{kind} carriers" for kind in KINDS.values()}
 
 
-def keys(product, context) -> Iterator[Key]:
-    record = (context.child_text(product, "RecordReference") or "").strip() or None
-    seen = set()
-    carried = set()
+def keys(product, context) -> list[Key]:
+    # a list, not a generator: this runs on every product, and most give two or four keys
+    found: list[Key] = []
+    record = None
+    seen: set = set()  # the carrier kinds and the (kind, value) pairs given so far
     for row in composites(product, context).get("ProductIdentifier", ()):
         kind = KINDS.get(row.kind)
         if kind is None or not row.value or row.element.getparent() is not product:
             continue
-        if kind not in carried:
-            carried.add(kind)
-            yield Key(CARRIERS[kind], "", row.element.sourceline, record)
-        if (kind, row.value) not in seen:
-            seen.add((kind, row.value))
-            yield Key(kind, row.value, row.value_element.sourceline, record)
+        if not found:
+            record = (context.child_text(product, "RecordReference") or "").strip() or None
+        carrier = CARRIERS[kind]
+        if carrier not in seen:
+            seen.add(carrier)
+            found.append(Key(carrier, "", row.element.sourceline, record))
+        pair = (kind, row.value)
+        if pair not in seen:
+            seen.add(pair)
+            found.append(Key(kind, row.value, row.value_element.sourceline, record))
+    return found
 
 
 def check(all_keys: Sequence[Key], context) -> Iterator[Hit]:

@@ -8,6 +8,7 @@ MOD 11-2), so the native rules and the strict schema agree on which values are v
 from __future__ import annotations
 
 import functools
+import operator
 import re
 from typing import Iterator, NamedTuple
 
@@ -233,10 +234,13 @@ def proprietary_codes(composite_tag: str) -> frozenset[str]:
 
 
 _NO_SUSPECTS: frozenset[str] = frozenset()
-_NO_CHECKS: dict = {}
 _ISBN_OR_GTIN = frozenset({"15", "03"})
 # ProductIdentifier types whose mere presence lets a rule run: ISBN-10 (ID014), ISMN-10 (ID015).
 _LEGACY = {"02": "ID014", "05": "ID015"}
+_SIGNATURE = operator.itemgetter(*(Composite._fields.index(name) for name in ("kind", "type_name", "value")))
+# Values a rule accepted, remembered per (rule, type): feeds repeat suppliers, contributors and
+# related products, and a set lookup costs a fraction of a check digit; cleared when this full.
+_ACCEPTED_LIMIT = 65536
 
 
 def screen(product: etree._Element, context) -> frozenset[str] | set[str]:
@@ -251,31 +255,32 @@ def screen(product: etree._Element, context) -> frozenset[str] | set[str]:
     found = composites(product, context)
     if not found:
         return _NO_SUSPECTS
-    value_checks = _value_checks()
+    plans = _screen_plans()
     suspects: set[str] = set()
     for tag, rows in found.items():
-        by_kind = value_checks.get(tag, _NO_CHECKS)
-        proprietary = proprietary_codes(tag)
+        proprietary, by_kind = plans[tag]
+        if len(rows) > 1 and len(set(map(_SIGNATURE, rows))) < len(rows):
+            suspects.add("ID013")
         product_identifiers = tag == "ProductIdentifier"
-        signatures: set | None = set() if len(rows) > 1 else None
         isbns: set[str] = set()
         gtins: list[str] = []
         for row in rows:
             kind = row.kind
             if kind and (kind in proprietary) is (row.type_name is None):
                 suspects.add("ID010")
-            if signatures is not None:
-                signature = (kind, row.type_name, row.value)
-                if signature in signatures:
-                    suspects.add("ID013")
-                signatures.add(signature)
             if row.value_element is None:
-                continue  # the value rules and ID009 read IDValue; ID014/ID015 need one too
+                continue  # the value rules, ID009, ID014 and ID015 read IDValue
             checks = by_kind.get(kind)
             if checks is not None:
                 value = row.value
-                for code, valid in checks:
-                    if not valid(kind, value):
+                for code, valid, accepted in checks:
+                    if value in accepted:
+                        continue
+                    if valid(kind, value):
+                        if len(accepted) >= _ACCEPTED_LIMIT:
+                            accepted.clear()
+                        accepted.add(value)
+                    else:
                         suspects.add(code)
             if product_identifiers:
                 if kind in _ISBN_OR_GTIN and row.element.getparent() is product:
@@ -291,17 +296,21 @@ def screen(product: etree._Element, context) -> frozenset[str] | set[str]:
 
 
 @functools.lru_cache(maxsize=None)
-def _value_checks() -> dict[str, dict[str, tuple[tuple[str, object], ...]]]:
-    """composite -> type code -> (rule code, its `valid(kind, value)`) for every rule screened here
-    that judges values: read from the rules themselves (their TYPES and valid), so the screen
-    and the rules cannot disagree on which types a rule checks or which values it accepts."""
+def _screen_plans() -> dict[str, tuple[frozenset[str], dict[str, tuple[tuple[str, object, set[str]], ...]]]]:
+    """Every composite -> (its proprietary type codes, type code -> (rule code, the rule's `valid(kind,
+    value)`, the values it accepted) for every rule screened here that judges values). Read from
+    the rules themselves (their TYPES and valid), so the screen and the rules cannot disagree on
+    which types a rule checks or which values it accepts."""
     from onixfeed.validate.rules import registry  # the rules import this module: look them up when first asked
 
-    table: dict[str, dict[str, list]] = {}
+    checks: dict[str, dict[str, list]] = {}
+    accepted: dict[tuple[str, str], set[str]] = {}  # valid() reads the type, never the composite
     for rule in registry():
         module = rule.module
         if rule.screen is screen and callable(getattr(module, "valid", None)):
             for tag, kinds in module.TYPES.items():
                 for kind in kinds:
-                    table.setdefault(tag, {}).setdefault(kind, []).append((rule.code, module.valid))
-    return {tag: {kind: tuple(checks) for kind, checks in by_kind.items()} for tag, by_kind in table.items()}
+                    memory = accepted.setdefault((rule.code, kind), set())
+                    checks.setdefault(tag, {}).setdefault(kind, []).append((rule.code, module.valid, memory))
+    return {tag: (proprietary_codes(tag), {kind: tuple(rows) for kind, rows in checks.get(tag, {}).items()})
+            for tag in _composite_tags()}

@@ -1,5 +1,4 @@
-"""Shared by the date rules (DT001-DT008): which elements hold dates, their effective dateformat
-(list 55), parsing, and the family's screen.
+"""Shared by the date rules (DT001-DT008): date elements, their dateformat (list 55), parsing, the screen.
 
 The shapes follow EDItEUR's strict schema: years 1000-2099, real calendar days, the
 time zones it lists. Elements and their default formats are read off its assertions:

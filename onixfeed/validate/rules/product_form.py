@@ -1,4 +1,4 @@
-"""Shared by the product form rules (PD001-PD006): digital forms, form detail groups, standard sizes, and the family's screen."""
+"""Shared by the product form rules (PD001-PD006): digital forms, detail groups, standard sizes, the screen."""
 
 from __future__ import annotations
 

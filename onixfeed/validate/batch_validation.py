@@ -226,7 +226,8 @@ def _screened_batch(plan: Plan, batch: Batch) -> Outcome | None:
     outcome.products = len(numbers)
     outcome.unique = _unique_keys(plan, root, elements, numbers, shift)
     if plan.checks is not None:
-        info = replace(plan.info, schema_checked=True, schema_valid=True, codes_current=codes_current)
+        info = replace(plan.info, schema_checked=True, schema_valid=True, codes_current=codes_current,
+                       ascii_text=ascii_text(prefix, batch.data))
         for position in numbers:
             product = elements[position - 1]
             if plan.tags == "short":
@@ -234,6 +235,21 @@ def _screened_batch(plan: Plan, batch: Batch) -> Outcome | None:
             found, keys = plan.checks.product(product, info)
             _add_checks(outcome, found, keys, shift)
     return outcome
+
+
+# Encodings in which a byte below 0x80 is that ASCII character (and every other character is not).
+_ASCII_COMPATIBLE = re.compile(rb"(?:utf-?8|us-ascii|ascii|iso[-_]?8859-\d+|latin-?1|windows-125\d|cp125\d)\Z", re.I)
+_DECLARED_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*?\bencoding\s*=\s*["']([^"']*)["']""")
+
+
+def ascii_text(prolog: bytes, data: bytes) -> bool:
+    """True when a batch parsed from `prolog` + `data` can hold only ASCII text: both are ASCII
+    bytes (checked in C, about a microsecond a product), in an ASCII-compatible encoding, and no
+    character reference (&#...;) or entity declaration brings in another character."""
+    if not (data.isascii() and prolog.isascii()) or b"&#" in data or b"&#" in prolog or b"<!ENTITY" in prolog:
+        return False
+    declared = _DECLARED_ENCODING.match(prolog)
+    return declared is None or _ASCII_COMPATIBLE.match(declared.group(1).strip()) is not None
 
 
 def _unique_keys(plan: Plan, root: etree._Element, elements: list[etree._Element], numbers: dict[int, int],

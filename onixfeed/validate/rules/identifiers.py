@@ -52,6 +52,14 @@ def all_composites(root: etree._Element, context) -> dict[str, list[Composite]]:
             continue
         rows = found[tag] = []
         for composite in elements:
+            if len(composite) == 2:
+                # the usual shape, type then IDValue: two children by position cost less than
+                # an iterator over them
+                first, value = composite[0], composite[1]
+                if first.tag == type_tag and value.tag == "IDValue":
+                    rows.append(_new_row(Composite, (composite, tag, (first.text or "").strip(), value,
+                                                     (value.text or "").strip(), None)))
+                    continue
             # one pass over the few children: a loop in Python beats three iterchildren() calls
             kind, value, type_name = None, None, None
             for child in composite:

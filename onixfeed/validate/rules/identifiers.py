@@ -171,11 +171,17 @@ def mod11_2_expected(value: str) -> str:
         total = 0
         for char in head:
             total = (total + int(char)) * 2
-    result = (12 - total % 11) % 11
-    return "X" if result == 10 else str(result)
+    return _CHECK_CHARACTERS[(12 - total % 11) % 11]
+
+
+_CHECK_CHARACTERS = "0123456789X"  # ISO 7064 MOD 11-2 writes the remainder 10 as X
 
 
 def mod11_2_ok(value: str) -> bool:
+    head = value[:15]
+    if len(head) == 15 and head.isascii() and head.isdigit():
+        # mod11_2_expected's fast way, inlined: the screen asks this of every ISNI and ORCID
+        return _CHECK_CHARACTERS[(12 - 2 * int(head, 13)) % 11] == value[15:16].upper()
     return mod11_2_expected(value) == value[15:16].upper()
 
 

@@ -242,11 +242,16 @@ _ASCII_COMPATIBLE = re.compile(rb"(?:utf-?8|us-ascii|ascii|iso[-_]?8859-\d+|lati
 _DECLARED_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*?\bencoding\s*=\s*["']([^"']*)["']""")
 
 
+def _has_reference(data: bytes) -> bool:
+    # a one-byte search runs at memchr speed, a two-byte one about eighty times slower
+    return b"#" in data and b"&#" in data
+
+
 def ascii_text(prolog: bytes, data: bytes) -> bool:
     """True when a batch parsed from `prolog` + `data` can hold only ASCII text: both are ASCII
     bytes (checked in C, about a microsecond a product), in an ASCII-compatible encoding, and no
     character reference (&#...;) or entity declaration brings in another character."""
-    if not (data.isascii() and prolog.isascii()) or b"&#" in data or b"&#" in prolog or b"<!ENTITY" in prolog:
+    if not (data.isascii() and prolog.isascii()) or _has_reference(data) or _has_reference(prolog) or b"<!ENTITY" in prolog:
         return False
     declared = _DECLARED_ENCODING.match(prolog)
     return declared is None or _ASCII_COMPATIBLE.match(declared.group(1).strip()) is not None

@@ -1,4 +1,4 @@
-"""Shared by the identifier rules: finding typed identifier composites and computing check digits.
+"""Shared by the identifier rules: their typed composites, check digits and the family screen.
 
 The check digit arithmetic follows what EDItEUR's strict schema asserts for each scheme
 (ISBN and GTIN mod 10 with weights 1-3, ISBN-10 and SAN mod 11, ISNI and ORCID ISO 7064
@@ -200,11 +200,6 @@ def _composite_tags() -> tuple[str, ...]:
 
     names = [name for name in codelists.element_lists("3.0") if name.endswith("IDType") and not name.startswith("@")]
     return tuple(sorted(name[: -len("IDType")] + "Identifier" for name in names))
-
-
-@functools.lru_cache(maxsize=None)
-def _composite_set() -> frozenset[str]:
-    return frozenset(_composite_tags())
 
 
 @functools.lru_cache(maxsize=None)

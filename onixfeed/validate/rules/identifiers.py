@@ -248,8 +248,9 @@ _ISBN_OR_GTIN = frozenset({"15", "03"})
 _LEGACY = {"02": "ID014", "05": "ID015"}
 _SIGNATURE = operator.itemgetter(*(Composite._fields.index(name) for name in ("kind", "type_name", "value")))
 # Values a rule accepted, remembered per (rule, type): feeds repeat suppliers, contributors and
-# related products, and a set lookup costs a fraction of a check digit; cleared when this full.
-_ACCEPTED_LIMIT = 65536
+# related products, and a set lookup costs a fraction of a check digit. Cleared when this full,
+# so a feed of unique ISBNs holds a worker to about 1.5 MB a set.
+_ACCEPTED_LIMIT = 16384
 
 
 def screen(product: etree._Element, context) -> frozenset[str] | set[str]:

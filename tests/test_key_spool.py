@@ -21,6 +21,7 @@ def test_keys_come_back_in_order_each_time_they_are_read():
     assert len(spool) == len(expected)
     assert list(spool) == expected
     assert list(spool) == expected
+    assert {type(key) for key in spool} == {Key}  # read as Keys: the checks read .kind and .value
     spool.close()
 
 

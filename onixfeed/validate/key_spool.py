@@ -7,6 +7,7 @@ they come and read back, in document order, each time the checks iterate over th
 
 from __future__ import annotations
 
+import functools
 import io
 import marshal
 import tempfile
@@ -15,6 +16,9 @@ from typing import Iterable, Iterator
 from onixfeed.validate.checks import Key
 
 _BUFFERED = 4096  # keys held before a write
+# A tuple read back made a Key in C: calling Key(*fields) goes through a Python-level __new__,
+# and the message checks read every key of every product once or twice.
+_as_key = functools.partial(tuple.__new__, Key)
 
 
 class KeySpool:
@@ -26,10 +30,11 @@ class KeySpool:
         self._count = 0
 
     def extend(self, keys: Iterable[Key]) -> None:
-        for key in keys:
-            self._pending.append(tuple(key))
-            self._count += 1
-        if len(self._pending) >= _BUFFERED:
+        pending = self._pending
+        before = len(pending)
+        pending.extend(map(tuple, keys))  # plain tuples: marshal writes no tuple subclass
+        self._count += len(pending) - before
+        if len(pending) >= _BUFFERED:
             self._flush()
 
     def _flush(self) -> None:
@@ -40,7 +45,8 @@ class KeySpool:
                 except OSError:  # no writable temporary folder: keep them in memory instead
                     self._file = io.BytesIO()
             self._file.seek(0, 2)
-            marshal.dump(self._pending, self._file)
+            data = marshal.dumps(self._pending)
+            self._file.write(len(data).to_bytes(8, "little") + data)
             self._pending = []
 
     def __len__(self) -> int:
@@ -50,16 +56,17 @@ class KeySpool:
         self._flush()
         if self._file is None:
             return
-        self._file.seek(0)
+        position = 0
         while True:
-            try:
-                chunk = marshal.load(self._file)
-            except EOFError:
+            # each chunk read whole and unmarshalled from memory: marshal.load on a file reads
+            # it in small pieces, at several times the cost
+            self._file.seek(position)
+            size = int.from_bytes(self._file.read(8), "little")
+            if not size:
                 return
-            position = self._file.tell()
-            for fields in chunk:
-                yield Key(*fields)
-            self._file.seek(position)  # another iteration may have moved the file meanwhile
+            chunk = marshal.loads(self._file.read(size))
+            position += 8 + size  # another iteration may move the file meanwhile
+            yield from map(_as_key, chunk)
 
     def close(self) -> None:
         if self._file is not None:

@@ -27,7 +27,7 @@ A rule module defines:
 - for "product": `check(product, context) -> Iterator[Hit]`; `product` is a Product
   element with reference tag names and no namespace (see onixfeed/validate/checks.py).
 - for "header": `check(header, context) -> Iterator[Hit]` on the Header element.
-- for "message": `keys(product, context) -> Iterator[Key]` runs in the worker on each
+- for "message": `keys(product, context) -> Iterable[Key]` runs in the worker on each
   product; `check(keys, context) -> Iterator[Hit]` runs once in the main process with
   every product's keys (all rules' keys: filter on `Key.kind`). Hits carry `line` and
   `record` since there is no element.
@@ -468,10 +468,11 @@ class RuleChecks:
         if message.release not in RELEASES:
             return [], []
         context = self._context(message)
+        present = context.index(product).keys()  # the names in the product, for the rules' NEEDS
+        # after the index: binding a product to the context clears its children tables
         record = (context.child_text(product, "RecordReference") or "").strip() or None
         findings: list[Finding] = []
         keys: list[Key] = []
-        present = context.index(product).keys()  # the names in the product, for the rules' NEEDS
         plan = self._active_checks()
         suspects = {screen: _screen(screen, product, context) for screen in plan.screens}
         # a clean product: every screen rules its family out, only the unscreened rules are left

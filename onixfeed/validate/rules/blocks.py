@@ -15,17 +15,27 @@ def screen(product, context) -> frozenset[str] | set[str]:
     suspects = None
     if "DescriptiveDetail" not in children or "PublishingDetail" not in children:
         suspects = {"NT001"}
-    if any(not len(block) or not isinstance(block[0].tag, str)
-           for name in _OPTIONAL_BLOCKS for block in children.get(name, ())):
-        suspects = (suspects or set()) | {"NT002"}
+    for name in _OPTIONAL_BLOCKS:  # a plain loop: a generator costs more than the few lookups
+        blocks = children.get(name)
+        if blocks is not None:
+            for block in blocks:
+                if not len(block) or not isinstance(block[0].tag, str):
+                    suspects = (suspects or set()) | {"NT002"}
     if "DeletionText" in children and (first_text(children, "NotificationType") or "").strip() != "05":
         suspects = (suspects or set()) | {"NT003"}
-    if not _publishing_status_given(children, context):
+    if not _publishing_status_given(product, children, context):
         suspects = (suspects or set()) | {"NT004"}
     return suspects or _NONE
 
 
-def _publishing_status_given(children, context) -> bool:
-    """True when PublishingDetail holds a PublishingStatus (NT004 then has nothing to say)."""
+def _publishing_status_given(product, children, context) -> bool:
+    """True when the first PublishingDetail holds a PublishingStatus (NT004 then has nothing to
+    say), found among the index's PublishingStatus by parent: no children table for the block."""
     detail = children.get("PublishingDetail")
-    return bool(detail) and "PublishingStatus" in context.children(detail[0])
+    if not detail:
+        return False
+    statuses = context.index(product).get("PublishingStatus")
+    if statuses is None:
+        return False
+    first = detail[0]
+    return any(status.getparent() is first for status in statuses)

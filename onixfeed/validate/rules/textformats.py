@@ -244,8 +244,15 @@ def _contributors(index: dict, product: etree._Element) -> int:
 def _longer_than_short_description(text: etree._Element) -> bool:
     """True when `text` may be longer than a short description's limit: its UTF-8 bytes are at
     least as many as its characters, and far cheaper to have than string()."""
-    if not len(text):
+    size = len(text)
+    if not size:
         return len(text.text or "") > SHORT_DESCRIPTION_LIMIT
+    if size == 1:
+        # the usual XHTML shape, one childless element (<p>): its text and tail and the Text's own
+        # text are all the string holds, read at half the cost of serialising it
+        first = text[0]
+        if not len(first) and isinstance(first.tag, str):
+            return len(text.text or "") + len(first.text or "") + len(first.tail or "") > SHORT_DESCRIPTION_LIMIT
     return len(_PRODUCT_TEXT(text)) > SHORT_DESCRIPTION_LIMIT
 
 

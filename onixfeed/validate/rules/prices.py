@@ -205,7 +205,9 @@ def screen(product: etree._Element, context) -> frozenset[str] | set[str]:
     amounts = get("PriceAmount", _NO_ELEMENTS)
     if amounts and not message.default_currency:
         with_currency = set(map(_parent, get("CurrencyCode", _NO_ELEMENTS)))
-        if not with_currency.issuperset(map(_parent, amounts)):
+        # every Price holding a currency is the usual case and leaves no Price without one: no
+        # need to find the amounts' parents (any that are not prices do not count)
+        if not with_currency.issuperset(prices) and not with_currency.issuperset(map(_parent, amounts)):
             without = set(map(_parent, amounts)) - with_currency
             if not without.isdisjoint(prices):
                 suspects.add("PR002")

@@ -158,25 +158,23 @@ def _text_suspects(index: dict, present: set[str], message) -> set[str] | None:
         for element in index[name]:
             written = element.get("textformat")
             fmt = written if written == "05" else (written.strip() if written is not None else "")
-            head = element.text
             if fmt != "05":  # rare in a rich feed: every rule's own test
-                suspects = _plain_suspects(element, fmt, head, suspects)
+                suspects = _plain_suspects(element, fmt, element.text, suspects)
                 continue
             # XHTML, the usual case: TX001-TX003 have nothing to say; TX006 wants visible text
-            # (str.isspace() is Unicode's white space, as TX006's \S reads it), before any child
-            # or as the first child's text
+            # (str.isspace() is Unicode's white space, as TX006's \S reads it), as the first
+            # child's text or before any child (asked in that order: XHTML texts open with a tag)
             if len(element):
                 if closed is None:
                     closed = bool(message.schema_valid and only_subset_inside(message.release))
                     if not closed:
                         suspects = _add(suspects, "TX004")
-                if head and not head.isspace():
-                    continue
                 first = element[0]
                 inner = first.text
                 if inner and isinstance(first.tag, str) and not inner.isspace():
                     continue
-            elif head and not head.isspace():
+            head = element.text
+            if head and not head.isspace():
                 continue
             suspects = _add(suspects, "TX006")
     return suspects

@@ -143,3 +143,21 @@ def test_every_value_in_range_has_the_shape(code):
     matched = [value for value in values if module.RANGE.match(value)]
     assert len(matched) > 100
     assert all(module.SHAPE.match(value) for value in matched)
+
+
+def _mod10_by_the_digit_loop(digits: str) -> bool:
+    return sum(int(char) * (3 if position % 2 else 1) for position, char in enumerate(reversed(digits))) % 10 == 0
+
+
+def test_the_ascii_check_sums_equal_the_digit_loops():
+    # the valid() functions call the ASCII-only forms once their shape regex has matched
+    rng = random.Random(11)
+    numbers = ["".join(rng.choice("0123456789") for _ in range(rng.randint(1, 18))) for _ in range(3000)]
+    numbers += ["0", "9", "0" * 13, "9" * 14]
+    verdicts = [identifiers.ascii_mod10_ok(digits) for digits in numbers]
+    assert any(verdicts) and not all(verdicts)
+    for digits, verdict in zip(numbers, verdicts):
+        assert verdict == _mod10_by_the_digit_loop(digits) == identifiers.mod10_ok(digits), digits
+    names = ["".join(rng.choice("0123456789") for _ in range(15)) + rng.choice("0123456789Xx") for _ in range(3000)]
+    for value in names:
+        assert identifiers.ascii_mod11_2_ok(value) == (_mod11_2_by_the_digit_loop(value) == value[15].upper()), value

@@ -22,7 +22,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from onixfeed.validate.rules import Hit, identifiers
-from onixfeed.validate.rules.identifiers import ISBN13_SHAPE, mod10_expected, mod10_ok, typed_values
+from onixfeed.validate.rules.identifiers import ISBN13_SHAPE, ascii_mod10_ok, mod10_expected, mod10_ok, typed_values
 
 CODE = "ID001"
 NAME = "isbn13-invalid"
@@ -38,7 +38,7 @@ TYPES = {
 
 def valid(kind: str, value: str) -> bool:
     """True when ID001 has nothing to say about an ISBN-13 (the family screen asks this too)."""
-    return ISBN13_SHAPE.match(value) is not None and mod10_ok(value)
+    return ISBN13_SHAPE.match(value) is not None and ascii_mod10_ok(value)  # the shape is ASCII digits
 
 
 def check(product, context) -> Iterator[Hit]:

@@ -22,7 +22,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from onixfeed.validate.rules import Hit, identifiers
-from onixfeed.validate.rules.identifiers import DIGITS, mod10_expected, mod10_ok, typed_values
+from onixfeed.validate.rules.identifiers import DIGITS, ascii_mod10_ok, mod10_expected, mod10_ok, typed_values
 
 CODE = "ID003"
 NAME = "gtin-invalid"
@@ -40,7 +40,8 @@ SCHEMES = {"03": ("GTIN-13", 13, 13), "14": ("GTIN-14", 14, 14), "04": ("UPC-12"
 def valid(kind: str, value: str) -> bool:
     """True when ID003 has nothing to say about a GTIN or UPC of type `kind` (the family screen asks this too)."""
     _, length, checked = SCHEMES[kind]
-    return len(value) == length and DIGITS.match(value) is not None and mod10_ok(value[:checked])
+    # DIGITS matched: ASCII digits, so the check digit sum needs no second look at them
+    return len(value) == length and DIGITS.match(value) is not None and ascii_mod10_ok(value[:checked])
 
 
 def check(product, context) -> Iterator[Hit]:

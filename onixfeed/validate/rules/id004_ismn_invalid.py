@@ -21,7 +21,7 @@ import re
 from typing import Iterator
 
 from onixfeed.validate.rules import Hit, identifiers
-from onixfeed.validate.rules.identifiers import mod10_expected, mod10_ok, typed_values
+from onixfeed.validate.rules.identifiers import ascii_mod10_ok, mod10_expected, mod10_ok, typed_values
 
 CODE = "ID004"
 NAME = "ismn-invalid"
@@ -35,8 +35,8 @@ ISMN10 = re.compile(r"M[0-9]{9}\Z")
 def valid(kind: str, value: str) -> bool:
     """True when ID004 has nothing to say about an ISMN-13 (type 25) or ISMN-10 (the family screen asks this too)."""
     if kind == "25":
-        return ISMN13.match(value) is not None and mod10_ok(value)
-    return ISMN10.match(value) is not None and mod10_ok("9790" + value[1:])
+        return ISMN13.match(value) is not None and ascii_mod10_ok(value)  # both shapes are ASCII digits
+    return ISMN10.match(value) is not None and ascii_mod10_ok("9790" + value[1:])
 
 
 def check(product, context) -> Iterator[Hit]:

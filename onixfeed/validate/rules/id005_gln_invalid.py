@@ -21,7 +21,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from onixfeed.validate.rules import Hit, identifiers
-from onixfeed.validate.rules.identifiers import DIGITS, PARTY_COMPOSITES, mod10_expected, mod10_ok, typed_values
+from onixfeed.validate.rules.identifiers import DIGITS, PARTY_COMPOSITES, ascii_mod10_ok, mod10_expected, mod10_ok, typed_values
 
 CODE = "ID005"
 NAME = "gln-invalid"
@@ -32,7 +32,7 @@ TYPES = {composite: frozenset({"06"}) for composite in PARTY_COMPOSITES}
 
 def valid(kind: str, value: str) -> bool:
     """True when ID005 has nothing to say about a GLN (the family screen asks this too)."""
-    return len(value) == 13 and DIGITS.match(value) is not None and mod10_ok(value)
+    return len(value) == 13 and DIGITS.match(value) is not None and ascii_mod10_ok(value)  # DIGITS: ASCII
 
 
 def check(product, context) -> Iterator[Hit]:

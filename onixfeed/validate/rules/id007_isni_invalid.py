@@ -24,7 +24,7 @@ import re
 from typing import Iterator
 
 from onixfeed.validate.rules import Hit, identifiers
-from onixfeed.validate.rules.identifiers import PARTY_COMPOSITES, mod11_2_expected, mod11_2_ok, typed_values
+from onixfeed.validate.rules.identifiers import PARTY_COMPOSITES, ascii_mod11_2_ok, mod11_2_expected, mod11_2_ok, typed_values
 
 CODE = "ID007"
 NAME = "isni-invalid"
@@ -45,7 +45,7 @@ RANGE = re.compile(
 def valid(kind: str, value: str) -> bool:
     """True when ID007 has nothing to say about an ISNI (the family screen asks this too)."""
     # every value RANGE matches has SHAPE (fifteen digits and a check character)
-    return RANGE.match(value) is not None and mod11_2_ok(value)
+    return RANGE.match(value) is not None and ascii_mod11_2_ok(value)
 
 
 def check(product, context) -> Iterator[Hit]:

@@ -22,7 +22,7 @@ import re
 from typing import Iterator
 
 from onixfeed.validate.rules import Hit, identifiers
-from onixfeed.validate.rules.identifiers import PARTY_COMPOSITES, mod11_2_expected, mod11_2_ok, typed_values
+from onixfeed.validate.rules.identifiers import PARTY_COMPOSITES, ascii_mod11_2_ok, mod11_2_expected, mod11_2_ok, typed_values
 
 CODE = "ID008"
 NAME = "orcid-invalid"
@@ -39,7 +39,7 @@ RANGE = re.compile(r"(?:00000001[5-9][0-9]{6}|00000002[0-9]{7}|00000003[0-4][0-9
 def valid(kind: str, value: str) -> bool:
     """True when ID008 has nothing to say about an ORCID (the family screen asks this too)."""
     # every value RANGE matches has SHAPE (fifteen digits and a check character)
-    return RANGE.match(value) is not None and mod11_2_ok(value)
+    return RANGE.match(value) is not None and ascii_mod11_2_ok(value)
 
 
 def check(product, context) -> Iterator[Hit]:

@@ -125,14 +125,18 @@ def _digit(char: str) -> int:
 def mod10_ok(digits: str) -> bool:
     """GTIN family (ISBN-13, ISMN-13, GTIN-13/14, UPC-12, GLN): weights 3 and 1 from the right."""
     if digits.isascii() and digits.isdigit():
-        # sum() over the bytes adds in C: every digit once, every second from the right twice more
-        data = digits.encode()
-        odd = data[-2::-2]
-        return (sum(data) - 48 * len(data) + 2 * (sum(odd) - 48 * len(odd))) % 10 == 0
+        return ascii_mod10_ok(digits)
     total = 0
     for position, char in enumerate(reversed(digits)):
         total += int(char) * (3 if position % 2 else 1)
     return total % 10 == 0
+
+
+def ascii_mod10_ok(digits: str) -> bool:
+    """`mod10_ok` of a string its caller knows to be ASCII digits (a shape regex matched it)."""
+    # every digit once, every second from the right twice more: read in base 11 by int() (in C),
+    # digits leave their digit sum by 10, since every power of 11 leaves 1
+    return (int(digits, 11) + 2 * int(digits[-2::-2] or "0", 11)) % 10 == 0
 
 
 def mod10_expected(digits: str) -> str:
@@ -177,11 +181,16 @@ def mod11_2_expected(value: str) -> str:
 _CHECK_CHARACTERS = "0123456789X"  # ISO 7064 MOD 11-2 writes the remainder 10 as X
 
 
+def ascii_mod11_2_ok(value: str) -> bool:
+    """`mod11_2_ok` of fifteen ASCII digits and a check character (a shape regex matched them)."""
+    # mod11_2_expected's base-13 way, without its checks: the screen asks this of every ISNI and ORCID
+    return _CHECK_CHARACTERS[(12 - 2 * int(value[:15], 13)) % 11] == value[15:16].upper()
+
+
 def mod11_2_ok(value: str) -> bool:
     head = value[:15]
     if len(head) == 15 and head.isascii() and head.isdigit():
-        # mod11_2_expected's fast way, inlined: the screen asks this of every ISNI and ORCID
-        return _CHECK_CHARACTERS[(12 - 2 * int(head, 13)) % 11] == value[15:16].upper()
+        return ascii_mod11_2_ok(value)
     return mod11_2_expected(value) == value[15:16].upper()
 
 
@@ -272,17 +281,17 @@ def screen(product: etree._Element, context) -> frozenset[str] | set[str]:
         if len(rows) > 1 and len(set(map(_SIGNATURE, rows))) < len(rows):
             suspects.add("ID013")
         product_identifiers = tag == "ProductIdentifier"
-        isbns: set[str] = set()
-        gtins: list[str] = []
-        for row in rows:
-            kind = row.kind
-            if kind and (kind in proprietary) is (row.type_name is None):
+        if product_identifiers:
+            isbns: set[str] = set()
+            gtins: list[str] = []
+        # unpacked in one step: reading the fields by name costs one lookup each
+        for element, _, kind, value_element, value, type_name in rows:
+            if kind and (kind in proprietary) is (type_name is None):
                 suspects.add("ID010")
-            if row.value_element is None:
+            if value_element is None:
                 continue  # the value rules, ID009, ID014 and ID015 read IDValue
             checks = by_kind.get(kind)
             if checks is not None:
-                value = row.value
                 for code, valid, accepted in checks:
                     if value in accepted:
                         continue
@@ -293,14 +302,14 @@ def screen(product: etree._Element, context) -> frozenset[str] | set[str]:
                     else:
                         suspects.add(code)
             if product_identifiers:
-                if kind in _ISBN_OR_GTIN and row.element.getparent() is product:
+                if kind in _ISBN_OR_GTIN and element.getparent() is product:
                     if kind == "15":
-                        isbns.add(row.value)
+                        isbns.add(value)
                     else:
-                        gtins.append(row.value)
+                        gtins.append(value)
                 elif kind in _LEGACY:
                     suspects.add(_LEGACY[kind])
-        if isbns and not isbns.issuperset(gtins):
+        if product_identifiers and isbns and not isbns.issuperset(gtins):
             suspects.add("ID009")
     return suspects or _NO_SUSPECTS
 

@@ -32,29 +32,29 @@ SCOPE = "message"
 KINDS = {"15": "ISBN", "03": "GTIN"}
 
 
-# Keys of this kind count the products that carry an ISBN (or GTIN) at all.
-CARRIERS = {kind: f"{kind} carriers" for kind in KINDS.values()}
+# The first value of a kind in a product is keyed by the kind itself, so those keys count the
+# products that carry one; a product's further distinct values of the kind are keyed apart.
+FURTHER = {kind: f"{kind} further" for kind in KINDS.values()}
 
 
 def keys(product, context) -> list[Key]:
-    # a list, not a generator: this runs on every product, and most give two or four keys
+    # a list, not a generator: this runs on every product, and most give one or two keys
     found: list[Key] = []
     record = None
-    seen: set = set()  # the carrier kinds and the (kind, value) pairs given so far
+    seen: set = set()  # the kinds and the (kind, value) pairs given so far
     for row in composites(product, context).get("ProductIdentifier", ()):
         kind = KINDS.get(row.kind)
         if kind is None or not row.value or row.element.getparent() is not product:
             continue
         if not found:
             record = (context.child_text(product, "RecordReference") or "").strip() or None
-        carrier = CARRIERS[kind]
-        if carrier not in seen:
-            seen.add(carrier)
-            found.append(_new_key(Key, (carrier, "", row.element.sourceline, record)))
         pair = (kind, row.value)
-        if pair not in seen:
-            seen.add(pair)
-            found.append(_new_key(Key, (kind, row.value, row.value_element.sourceline, record)))
+        if pair in seen:
+            continue
+        seen.add(pair)
+        keyed = kind if kind not in seen else FURTHER[kind]
+        seen.add(kind)
+        found.append(_new_key(Key, (keyed, row.value, row.value_element.sourceline, record)))
     return found
 
 
@@ -67,25 +67,27 @@ def check(all_keys: Sequence[Key], context) -> Iterator[Hit]:
     carriers = {kind: 0 for kind in KINDS.values()}
     values: dict[str, set[str]] = {kind: set() for kind in KINDS.values()}
     for key in all_keys:
-        if key.kind in values:
+        if key.kind in carriers:
+            carriers[key.kind] += 1
             values[key.kind].add(key.value)
-        elif key.kind in _CARRIER_KINDS:
-            carriers[_CARRIER_KINDS[key.kind]] += 1
+        elif key.kind in _KIND_OF_FURTHER:
+            values[_KIND_OF_FURTHER[key.kind]].add(key.value)
     failing = {kind for kind in values if carriers[kind] > len(values[kind])}
     if not failing:
         return
     first: dict[tuple[str, str], Key] = {}
     for key in all_keys:
-        if key.kind not in failing:
+        kind = _KIND_OF_FURTHER.get(key.kind, key.kind)
+        if kind not in failing:
             continue
-        earlier = first.get((key.kind, key.value))
+        earlier = first.get((kind, key.value))
         if earlier is None:
-            first[(key.kind, key.value)] = key
+            first[(kind, key.value)] = key
             continue
         where = f" on line {earlier.line}" if earlier.line else ""
         owner = f" (record {earlier.record})" if earlier.record else ""
-        yield Hit(f"{key.kind} {key.value} is already used by an earlier product{where}{owner}",
+        yield Hit(f"{kind} {key.value} is already used by an earlier product{where}{owner}",
                   line=key.line, record=key.record)
 
 
-_CARRIER_KINDS = {carrier: kind for kind, carrier in CARRIERS.items()}
+_KIND_OF_FURTHER = {further: kind for kind, further in FURTHER.items()}

@@ -165,3 +165,17 @@ def test_same_findings_on_the_real_world_corpus():
     expected = findings(every)
     assert len(expected) > 1000
     assert findings(screened) == expected
+
+
+def test_a_failing_screen_lets_its_family_run(monkeypatch):
+    def broken(product, context):
+        raise ValueError("a screen bug")
+
+    for rule in SCREENED:
+        if rule.code.startswith("NT"):
+            monkeypatch.setattr(rule.module, "SCREEN", broken)
+    product = etree.fromstring("<Product><RecordReference>r</RecordReference><NotificationType>03</NotificationType>"
+                               "<PublishingDetail><PublishingStatus>04</PublishingStatus></PublishingDetail></Product>")
+    checks = RuleChecks.from_mapping({"NT001": "error", "TX010": "error"}, today=TODAY)  # a mapping of its own: a new plan
+    findings, _ = checks.product(product, INFO)
+    assert [finding.rule for finding in findings] == ["NT001"]  # the screen failed: NT001 ran and found the missing block

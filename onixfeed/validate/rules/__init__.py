@@ -456,7 +456,8 @@ class RuleChecks:
         if found is None or found[0] is not self.severities:
             if len(_ACTIVE_BY_IDENTITY) > 256:
                 _ACTIVE_BY_IDENTITY.clear()
-            found = _ACTIVE_BY_IDENTITY[key] = (self.severities, _ProductPlan.of(self._active("product"), self.screens))
+            found = _ACTIVE_BY_IDENTITY[key] = (self.severities, _ProductPlan.of(
+                self._active("product"), [rule for rule, _ in self._active("message")], self.screens))
         return found[1]
 
     def _context(self, message: MessageInfo) -> Context:
@@ -481,9 +482,17 @@ class RuleChecks:
         findings: list[Finding] = []
         keys: list[Key] = []
         plan = self._active_checks()
-        suspects = {screen: _screen(screen, product, context) for screen in plan.screens}
-        # a clean product: every screen rules its family out, only the unscreened rules are left
-        steps = plan.steps if any(suspects.values()) else plan.unscreened
+        screens = plan.screens
+        try:
+            verdicts = [screen(product, context) for screen in screens]
+        except Exception:  # rare: run them one by one, each failure letting its family run
+            verdicts = [_screen(screen, product, context) for screen in screens]
+        if any(verdicts):
+            suspects = dict(zip(screens, verdicts))
+            steps = plan.steps
+        else:  # a clean product: every screen rules its family out, only the unscreened rules are left
+            suspects = None
+            steps = plan.unscreened
         for rule, severity, needs, screen in steps:
             if needs is not None and present.isdisjoint(needs):
                 continue  # none of the elements the rule looks at: it cannot find anything
@@ -495,7 +504,7 @@ class RuleChecks:
                     findings.append(_finding(rule, severity, hit, context, record))
             except Exception as exc:  # a rule bug must not stop a multi-gigabyte run
                 findings.append(_internal_error(rule, exc, context, product.sourceline, record))
-        for rule, severity in self._active("message"):
+        for rule in plan.key_rules:
             try:
                 keys.extend(rule.module.keys(product, context))
             except Exception as exc:  # a rule bug must not stop a multi-gigabyte run
@@ -515,17 +524,19 @@ class RuleChecks:
 @dataclass(frozen=True)
 class _ProductPlan:
     """The active product rules in code order, as (rule, severity, NEEDS, screen or None), and
-    the screens they name; `unscreened` are the steps left when every screen rules its family out."""
+    the screens they name; `unscreened` are the steps left when every screen rules its family out;
+    the message rules whose keys every product gives."""
 
     steps: tuple[tuple[Rule, Severity, frozenset[str] | None, Callable | None], ...]
     unscreened: tuple[tuple[Rule, Severity, frozenset[str] | None, None], ...]
     screens: tuple[Callable, ...]
+    key_rules: tuple[Rule, ...]  # the active message rules, whose keys() run on every product
 
     @classmethod
-    def of(cls, active: list[tuple[Rule, Severity]], screens: bool) -> "_ProductPlan":
+    def of(cls, active: list[tuple[Rule, Severity]], key_rules: list[Rule], screens: bool) -> "_ProductPlan":
         steps = tuple((rule, severity, rule.needs, rule.screen if screens else None) for rule, severity in active)
         named = tuple(dict.fromkeys(step[3] for step in steps if step[3] is not None))
-        return cls(steps, tuple(step for step in steps if step[3] is None), named)
+        return cls(steps, tuple(step for step in steps if step[3] is None), named, tuple(key_rules))
 
 
 # (id of a severities mapping, scope) -> (that mapping, kept so its id is not reused; its active rules)

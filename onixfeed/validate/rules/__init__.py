@@ -274,10 +274,12 @@ def _index_by_name(root: etree._Element) -> dict[str, list[etree._Element]]:
     # Every name, in one walk: as fast as lxml filtering the hundred names the rules ask for
     # (its matcher tries each name per element), and the code list rules need the rest.
     index: dict[str, list[etree._Element]] = {}
+    get = index.get  # bound once: this loop runs for every element of every product
     for element in root.iter(etree.Element):
-        found = index.get(element.tag)
+        tag = element.tag
+        found = get(tag)
         if found is None:
-            index[element.tag] = [element]
+            index[tag] = [element]
         else:
             found.append(element)
     return index

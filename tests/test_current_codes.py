@@ -341,3 +341,16 @@ def test_validate_reports_a_deprecated_product_form_detail(tmp_path):
     assert finding["line"] == data[:data.index(b"A201")].count(b"\n") + 1
     failing = CliRunner().invoke(app, ["validate", "--format", "json", "--jobs", "1", "--fail-on", "warning", str(path)])
     assert failing.exit_code == 1
+
+
+def test_a_clean_feed_never_needs_the_screening_schema_when_current_codes_are_wanted(monkeypatch):
+    # the current-codes schema screens every batch; compiling the other one too cost ~40 ms a run
+    used = []
+    load = screening.load_screening_schema
+    monkeypatch.setattr(screening, "load_screening_schema",
+                        lambda *args, **kwargs: used.append(kwargs.get("current_codes", False)) or load(*args, **kwargs))
+    recording = Recording()
+    engine.validate_stream(io.BytesIO(message_bytes(6, seed=35)), "message.xml", jobs=1, checks=recording,
+                           batch_bytes=20_000)
+    assert [seen[1:] for seen in recording.seen] == [(True, True)] * 6
+    assert used and all(used)

@@ -201,9 +201,8 @@ def _screened_batch(plan: Plan, batch: Batch) -> Outcome | None:
     finding, and the same tree goes to the checks (told codes_current when the current-codes
     schema passed it). None when screening rejects the batch or it does not parse: the
     official schema then says why."""
-    schema = screening.load_screening_schema(plan.release, plan.tags)
-    if schema is None:
-        return None
+    if not plan.current_codes and screening.load_screening_schema(plan.release, plan.tags) is None:
+        return None  # this schema cannot be screened: the official one says everything
     prefix = plan.screen_prolog if batch.index == 0 else prefix_of(plan.screen_prolog)
     lead = batch.lead if batch.index > 0 and prefix.endswith(b"\n") else b""
     document_line = prefix.count(b"\n") + 1
@@ -216,9 +215,12 @@ def _screened_batch(plan: Plan, batch: Batch) -> Outcome | None:
     try:
         root = etree.fromstring(prefix + b"\n" * padding + lead + batch.data + closing, make_parser())
         codes_current = _passes_current_codes_screening(plan, batch, root)
-        # the current-codes schema accepts less than the screening one: a tree it passed is screened
-        if not codes_current and not schema.validate(root.getroottree()):
-            return None
+        # the current-codes schema accepts less than the screening one: a tree it passed is
+        # screened, and the screening schema is compiled only when one does not pass
+        if not codes_current:
+            schema = screening.load_screening_schema(plan.release, plan.tags)
+            if schema is None or not schema.validate(root.getroottree()):
+                return None
     except (etree.XMLSyntaxError, etree.XMLSchemaValidateError):
         return None
     outcome = Outcome(batch.index)

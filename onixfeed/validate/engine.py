@@ -175,8 +175,10 @@ def _iter_utf8(stream: BinaryIO, result: FileResult, jobs: int, checks: Checks |
                 checks_wrapper(text, root) if checks is not None else None,
                 None if prolog.whole else screen_prolog(prolog.data, root, flavour),
                 current_codes=checks is not None and wants_current_codes(checks, flavour.release))
-    # compiled once, before workers fork
-    if plan.screen_prolog is None or screening.load_screening_schema(flavour.release, flavour.tags) is None:
+    # compiled once, before workers fork (with current codes wanted, the runner compiles that
+    # schema instead, and the screening one waits until a batch does not pass it)
+    if plan.screen_prolog is None or (not plan.current_codes
+                                      and screening.load_screening_schema(flavour.release, flavour.tags) is None):
         schemas.load_schema(flavour.release, flavour.tags)
     if checks is not None and header is not None:
         found = list(checks.header(header, info))

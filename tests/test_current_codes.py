@@ -242,6 +242,7 @@ def test_a_clean_batch_tells_its_products_that_their_codes_are_current(tags):
 
 def test_a_file_of_one_batch_is_screened_by_the_screening_schema_alone(monkeypatch):
     # compiling the current-codes schema would cost more than the checks can save on one batch
+    monkeypatch.setattr(batch_validation, "_single_batch_files", 0)  # the first file this process sees
     used = []
     load = screening.load_screening_schema
     monkeypatch.setattr(screening, "load_screening_schema",
@@ -354,3 +355,15 @@ def test_a_clean_feed_never_needs_the_screening_schema_when_current_codes_are_wa
                            batch_bytes=20_000)
     assert [seen[1:] for seen in recording.seen] == [(True, True)] * 6
     assert used and all(used)
+
+
+def test_a_folder_of_small_files_is_screened_with_current_codes_after_the_first_few(monkeypatch):
+    # one process validating many one-batch files: past a few, the compile pays for itself
+    monkeypatch.setattr(batch_validation, "_single_batch_files", 0)
+    told = []
+    for seed in range(6):
+        recording = Recording()
+        engine.validate_stream(io.BytesIO(message_bytes(2, seed=50 + seed)), "small.xml", jobs=1, checks=recording)
+        told.append({seen[2] for seen in recording.seen})
+    before = batch_validation.SINGLE_BATCH_FILES_BEFORE_CURRENT_CODES
+    assert told == [{False}] * before + [{True}] * (6 - before)

@@ -295,12 +295,23 @@ def prefix_of(prolog: bytes) -> bytes:
     return prolog[:cut] if cut and not prolog[cut:].strip() else prolog
 
 
+# Files of one batch this process screened; past this many it compiles the current-codes schema.
+SINGLE_BATCH_FILES_BEFORE_CURRENT_CODES = 3
+_single_batch_files = 0
+
+
 def _passes_current_codes_screening(plan: Plan, batch: Batch, root: etree._Element) -> bool:
     """Whether the current-codes schema passes a parsed batch (tried only when the checks
     want it, and only now and then while batches keep failing it)."""
-    if not plan.current_codes or (batch.index == 0 and batch.last) or not CURRENT_CODES_PACE.worth_trying(batch.index):
-        # a file of one batch: compiling the schema (about 0.1 s) costs more than the checks save
+    global _single_batch_files
+    if not plan.current_codes or not CURRENT_CODES_PACE.worth_trying(batch.index):
         return False
+    if batch.index == 0 and batch.last:
+        # a file of one batch: compiling the schema (about 0.05 s) costs more than the checks
+        # save on it, but not over a folder of small files, where this process sees many
+        _single_batch_files += 1
+        if _single_batch_files <= SINGLE_BATCH_FILES_BEFORE_CURRENT_CODES:
+            return False
     schema = screening.load_screening_schema(plan.release, plan.tags, current_codes=True)
     passed = schema is not None and schema.validate(root.getroottree())
     CURRENT_CODES_PACE.record(passed)

@@ -24,7 +24,7 @@ from typing import Iterator, Sequence
 
 from onixfeed.validate.checks import Key
 from onixfeed.validate.rules import Hit
-from onixfeed.validate.rules.identifiers import composites
+from onixfeed.validate.rules.identifiers import product_isbns_and_gtins
 
 CODE = "ID012"
 NAME = "product-identifier-duplicate"
@@ -42,19 +42,20 @@ def keys(product, context) -> list[Key]:
     found: list[Key] = []
     record = None
     seen: set = set()  # the kinds and the (kind, value) pairs given so far
-    for row in composites(product, context).get("ProductIdentifier", ()):
-        kind = KINDS.get(row.kind)
-        if kind is None or not row.value or row.element.getparent() is not product:
+    # the family screen's product-level ISBN-13 and GTIN-13 rows: no other row to pass over
+    for _, _, code, value_element, value, _ in product_isbns_and_gtins(product, context):
+        if not value:
             continue
         if not found:
             record = (context.child_text(product, "RecordReference") or "").strip() or None
-        pair = (kind, row.value)
+        kind = KINDS[code]
+        pair = (kind, value)
         if pair in seen:
             continue
         seen.add(pair)
         keyed = kind if kind not in seen else FURTHER[kind]
         seen.add(kind)
-        found.append(_new_key(Key, (keyed, row.value, row.value_element.sourceline, record)))
+        found.append(_new_key(Key, (keyed, value, value_element.sourceline, record)))
     return found
 
 

@@ -41,8 +41,10 @@ class Composite(NamedTuple):
     type_name: str | None  # IDTypeName as written, None when absent
 
 
-def _read(root: etree._Element, context) -> tuple[dict[str, list[Composite]], frozenset[str] | set[str]]:
-    """The product's identifier composites by tag, and the ID codes that may fire on them.
+def _read(root: etree._Element, context) -> tuple[dict[str, list[Composite]], frozenset[str] | set[str],
+                                                  list[Composite] | tuple]:
+    """The product's identifier composites by tag, the ID codes that may fire on them, and the
+    product-level ISBN-13 and GTIN-13 rows with an IDValue (what ID012 keys every product by).
 
     One pass does both: the screen runs on every product and needs every field a composite
     row holds, so judging each composite as it is read saves a second loop over the rows
@@ -50,6 +52,7 @@ def _read(root: etree._Element, context) -> tuple[dict[str, list[Composite]], fr
     """
     found: dict[str, list[Composite]] = {}
     suspects: set[str] = set()
+    carriers: list[Composite] | tuple = _NO_ROWS
     present = context.index(root).get
     for tag, type_tag, proprietary, by_kind in _composite_plans():
         # 24 dict lookups: cheaper than intersecting the names with the index's hundred keys
@@ -61,6 +64,7 @@ def _read(root: etree._Element, context) -> tuple[dict[str, list[Composite]], fr
         if product_identifiers:
             isbns: set[str] = set()
             gtins: list[str] = []
+            carriers = []
         for composite in elements:
             if len(composite) == 2 and composite[0].tag == type_tag and composite[1].tag == "IDValue":
                 # the usual shape, type then IDValue: two children by position cost less than
@@ -89,7 +93,8 @@ def _read(root: etree._Element, context) -> tuple[dict[str, list[Composite]], fr
                 if kind and (kind in proprietary) is (type_name is None):
                     suspects.add("ID010")
             # tuple.__new__ skips the Python-level __new__ a NamedTuple call goes through
-            rows.append(_new_row(Composite, (composite, tag, kind, value_element, value, type_name)))
+            row = _new_row(Composite, (composite, tag, kind, value_element, value, type_name))
+            rows.append(row)
             if value_element is None:
                 continue  # the value rules, ID009, ID014 and ID015 read IDValue
             checks = by_kind.get(kind)
@@ -105,6 +110,7 @@ def _read(root: etree._Element, context) -> tuple[dict[str, list[Composite]], fr
                         suspects.add(code)
             if product_identifiers:
                 if kind in _ISBN_OR_GTIN and composite.getparent() is root:
+                    carriers.append(row)  # ID012 reads these on every product: found here, not looked for again
                     if kind == "15":
                         isbns.add(value)
                     else:
@@ -115,15 +121,22 @@ def _read(root: etree._Element, context) -> tuple[dict[str, list[Composite]], fr
             suspects.add("ID013")
         if product_identifiers and isbns and not isbns.issuperset(gtins):
             suspects.add("ID009")
-    return found, suspects or _NO_SUSPECTS
+    return found, suspects or _NO_SUSPECTS, carriers
 
 
 _new_row = tuple.__new__
+_NO_ROWS: tuple = ()
 
 
 def composites(root: etree._Element, context) -> dict[str, list[Composite]]:
     """Every identifier composite of a product by tag, read once per product for every rule that asks."""
     return context.shared(root, _read)[0]
+
+
+def product_isbns_and_gtins(root: etree._Element, context) -> list[Composite] | tuple:
+    """The ProductIdentifier rows of `root` itself (not of a part or related product) typed ISBN-13
+    (15) or GTIN-13 (03) that have an IDValue, in document order."""
+    return context.shared(root, _read)[2]
 
 
 def typed_values(root: etree._Element, context, wanted: dict[str, frozenset[str]]) -> Iterator[tuple[str, etree._Element, str]]:

@@ -98,7 +98,7 @@ def test_valid_is_exactly_what_the_check_accepts(rule):
 def test_a_rejected_value_is_never_remembered_and_memory_is_bounded(monkeypatch):
     monkeypatch.setattr(identifiers, "_ACCEPTED_LIMIT", 2)
     plans = identifiers._screen_plans()
-    accepted = next(memory for code, _, memory in plans["ProductIdentifier"][1]["15"] if code == "ID001")
+    accepted = next(memory for code, _, memory, _ in plans["ProductIdentifier"][1]["15"] if code == "ID001")
     accepted.clear()
     products = [_product(f"<Product><ProductIdentifier><ProductIDType>15</ProductIDType><IDValue>{value}</IDValue>"
                          "</ProductIdentifier></Product>")
@@ -161,3 +161,61 @@ def test_the_ascii_check_sums_equal_the_digit_loops():
     names = ["".join(rng.choice("0123456789") for _ in range(15)) + rng.choice("0123456789Xx") for _ in range(3000)]
     for value in names:
         assert identifiers.ascii_mod11_2_ok(value) == (_mod11_2_by_the_digit_loop(value) == value[15].upper()), value
+
+
+def _implication_values() -> list[str]:
+    """Valid ISBN-13s and near misses: other prefixes, check digits, lengths, non-ASCII digits, spaces."""
+    rng = random.Random(17)
+    values = []
+    for _ in range(1500):
+        prefix = rng.choice(["978", "979", "9790", "977", "97", "0", ""])
+        body = prefix + "".join(rng.choice("0123456789") for _ in range(12 - len(prefix)))
+        valid = body + identifiers.mod10_expected(body + "0")
+        values += [valid, body + rng.choice("0123456789X"), valid[:-1], valid + "0", " " + valid, valid + "\n"]
+    values += ["", "9780306406157", "9790000000001", "978030640615７", "٩٧٨٠٣٠٦٤٠٦١٥٧", "978-0-306-40615-7",
+               "97803064061570", "978030640615", "0000000000000"]
+    return values
+
+
+@pytest.mark.parametrize("code", sorted(identifiers.ACCEPTED_TOO))
+def test_a_value_one_rule_accepts_the_other_accepts_too(code):
+    # the screen remembers a value for the implied (rule, type) when `code` accepts it, and then
+    # never asks that rule: the implication must hold for every value, of every type `code` checks
+    module = rules_by_code()[code].module
+    implied_code, implied_kind = identifiers.ACCEPTED_TOO[code]
+    implied = rules_by_code()[implied_code].module
+    kinds = sorted({kind for kinds in module.TYPES.values() for kind in kinds})
+    values = _implication_values()
+    accepted = [(kind, value) for kind in kinds for value in values if module.valid(kind, value)]
+    assert len(accepted) > 1000 and len(accepted) < len(kinds) * len(values)
+    for kind, value in accepted:
+        assert implied.valid(implied_kind, value), (kind, value)
+
+
+def test_an_accepted_isbn_lets_the_same_gtin_pass_unasked_and_only_that(monkeypatch):
+    monkeypatch.setattr(identifiers, "_ACCEPTED_LIMIT", 2)
+    checks = identifiers._screen_plans()["ProductIdentifier"][1]
+    gtins = next(memory for code, _, memory, _ in checks["03"] if code == "ID003")
+    isbns = next(memory for code, _, memory, _ in checks["15"] if code == "ID001")
+    gtins.clear()
+    isbns.clear()
+
+    def product(isbn: str, gtin: str) -> etree._Element:
+        return _product(f"<Product><ProductIdentifier><ProductIDType>15</ProductIDType><IDValue>{isbn}</IDValue>"
+                        f"</ProductIdentifier><ProductIdentifier><ProductIDType>03</ProductIDType><IDValue>{gtin}"
+                        "</IDValue></ProductIdentifier></Product>")
+
+    isbn_only = _product("<Product><ProductIdentifier><ProductIDType>15</ProductIDType><IDValue>9780306406157"
+                         "</IDValue></ProductIdentifier></Product>")
+    assert not identifiers.screen(isbn_only, Context(INFO, TODAY))
+    assert "9780306406157" in gtins  # remembered for ID003 without asking it
+    assert not identifiers.screen(product("9780306406157", "9780306406157"), Context(INFO, TODAY))
+    # a rejected ISBN gives the GTIN nothing; a different, wrong GTIN is still judged
+    assert identifiers.screen(product("9780306406158", "9780306406158"), Context(INFO, TODAY)) >= {"ID001", "ID003"}
+    assert "9780306406158" not in gtins
+    assert "ID003" in identifiers.screen(product("9780306406157", "9780367874820"), Context(INFO, TODAY))
+    for isbn in ("9780367874827", "9781000000016"):
+        identifiers.screen(product(isbn, isbn), Context(INFO, TODAY))
+    assert len(gtins) <= 2
+    gtins.clear()
+    isbns.clear()

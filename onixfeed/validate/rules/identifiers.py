@@ -99,13 +99,17 @@ def _read(root: etree._Element, context) -> tuple[dict[str, list[Composite]], fr
                 continue  # the value rules, ID009, ID014 and ID015 read IDValue
             checks = by_kind.get(kind)
             if checks is not None:
-                for code, valid, accepted in checks:
+                for code, valid, accepted, implied in checks:
                     if value in accepted:
                         continue
                     if valid(kind, value):
                         if len(accepted) >= _ACCEPTED_LIMIT:
                             accepted.clear()
                         accepted.add(value)
+                        if implied is not None:  # an ISBN-13 is a valid GTIN-13 too: see ACCEPTED_TOO
+                            if len(implied) >= _ACCEPTED_LIMIT:
+                                implied.clear()
+                            implied.add(value)
                     else:
                         suspects.add(code)
             if product_identifiers:
@@ -308,6 +312,11 @@ _SIGNATURE = operator.itemgetter(*(Composite._fields.index(name) for name in ("k
 # related products, and a set lookup costs a fraction of a check digit. Cleared when this full,
 # so a feed of unique ISBNs holds a worker to about 1.5 MB a set.
 _ACCEPTED_LIMIT = 16384
+# rule -> (rule, type) whose valid() accepts every value the first rule's valid() accepts, of any
+# type it checks: an ISBN-13 (978 or 979, 13 ASCII digits, mod 10) is a GTIN-13 (13 ASCII digits,
+# mod 10). Products carry one value as both ISBN-13 and GTIN-13, and the GTIN's check is then
+# a set lookup. test_identifier_screen.py holds every entry to that over edge and random values.
+ACCEPTED_TOO = {"ID001": ("ID003", "03")}
 
 
 def screen(product: etree._Element, context) -> frozenset[str] | set[str]:
@@ -325,7 +334,8 @@ def screen(product: etree._Element, context) -> frozenset[str] | set[str]:
 @functools.lru_cache(maxsize=None)
 def _screen_plans() -> dict[str, tuple[frozenset[str], dict[str, tuple[tuple[str, object, set[str]], ...]]]]:
     """Every composite -> (its proprietary type codes, type code -> (rule code, the rule's `valid(kind,
-    value)`, the values it accepted) for every rule screened here that judges values). Read from
+    value)`, the values it accepted, the values another rule then accepts too or None) for every
+    rule screened here that judges values). Read from
     the rules themselves (their TYPES and valid), so the screen and the rules cannot disagree on
     which types a rule checks or which values it accepts."""
     from onixfeed.validate.rules import registry  # the rules import this module: look them up when first asked
@@ -338,7 +348,10 @@ def _screen_plans() -> dict[str, tuple[frozenset[str], dict[str, tuple[tuple[str
             for tag, kinds in module.TYPES.items():
                 for kind in kinds:
                     memory = accepted.setdefault((rule.code, kind), set())
-                    checks.setdefault(tag, {}).setdefault(kind, []).append((rule.code, module.valid, memory))
+                    implied = ACCEPTED_TOO.get(rule.code)
+                    implied_memory = accepted.setdefault(implied, set()) if implied is not None else None
+                    checks.setdefault(tag, {}).setdefault(kind, []).append((rule.code, module.valid, memory,
+                                                                           implied_memory))
     return {tag: (proprietary_codes(tag), {kind: tuple(rows) for kind, rows in checks.get(tag, {}).items()})
             for tag in _composite_tags()}
 

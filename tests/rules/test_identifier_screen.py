@@ -219,3 +219,17 @@ def test_an_accepted_isbn_lets_the_same_gtin_pass_unasked_and_only_that(monkeypa
     assert len(gtins) <= 2
     gtins.clear()
     isbns.clear()
+
+
+def test_alike_rows_is_a_repeat_of_type_name_and_value():
+    rng = random.Random(23)
+    cases = 0
+    for _ in range(4000):
+        rows = [identifiers.Composite(element=None, tag="ProductIdentifier", kind=rng.choice(["15", "03"]),
+                                      value_element=None, value=rng.choice(["1", "2", "3"]),
+                                      type_name=rng.choice([None, "", "a"]))
+                for _ in range(rng.randint(2, 6))]
+        expected = len({(row.kind, row.type_name, row.value) for row in rows}) < len(rows)
+        assert identifiers.alike_rows(rows) == expected, rows
+        cases += expected
+    assert 500 < cases < 3500  # both verdicts, for two to six rows

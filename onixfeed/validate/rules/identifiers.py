@@ -121,7 +121,7 @@ def _read(root: etree._Element, context) -> tuple[dict[str, list[Composite]], fr
                         gtins.append(value)
                 elif kind in _LEGACY:
                     suspects.add(_LEGACY[kind])
-        if len(rows) > 1 and len(set(map(_SIGNATURE, rows))) < len(rows):
+        if len(rows) > 1 and alike_rows(rows):
             suspects.add("ID013")
         if product_identifiers and isbns and not isbns.issuperset(gtins):
             suspects.add("ID009")
@@ -130,6 +130,22 @@ def _read(root: etree._Element, context) -> tuple[dict[str, list[Composite]], fr
 
 _new_row = tuple.__new__
 _NO_ROWS: tuple = ()
+
+
+def alike_rows(rows: list[Composite]) -> bool:
+    """True when two of `rows` share type, IDTypeName and value (what ID013 looks for among siblings)."""
+    count = len(rows)
+    # products hold two or three of a composite: comparing the pairs, value first (it differs
+    # most often), costs half of building a set of signatures
+    if count == 2:
+        first, second = rows
+        return first[4] == second[4] and first[2] == second[2] and first[5] == second[5]
+    if count == 3:
+        first, second, third = rows
+        return ((first[4] == second[4] and first[2] == second[2] and first[5] == second[5])
+                or (first[4] == third[4] and first[2] == third[2] and first[5] == third[5])
+                or (second[4] == third[4] and second[2] == third[2] and second[5] == third[5]))
+    return len(set(map(_SIGNATURE, rows))) < count
 
 
 def composites(root: etree._Element, context) -> dict[str, list[Composite]]:

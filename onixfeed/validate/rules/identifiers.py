@@ -46,7 +46,7 @@ def _read(root: etree._Element, context) -> tuple[dict[str, list[Composite]], fr
     """The product's identifier composites by tag, the ID codes that may fire on them, and the
     product-level ISBN-13 and GTIN-13 rows with an IDValue (what ID012 keys every product by).
 
-    One pass does both: the screen runs on every product and needs every field a composite
+    One pass does all three: the screen runs on every product and needs every field a composite
     row holds, so judging each composite as it is read saves a second loop over the rows
     (about 2 us a bench product). What the screen names is explained in `screen`.
     """
@@ -136,7 +136,8 @@ def alike_rows(rows: list[Composite]) -> bool:
     """True when two of `rows` share type, IDTypeName and value (what ID013 looks for among siblings)."""
     count = len(rows)
     # products hold two or three of a composite: comparing the pairs, value first (it differs
-    # most often), costs half of building a set of signatures
+    # most often), costs half of building a set of signatures. By position: [2] kind, [4] value,
+    # [5] type_name (test_identifier_screen builds rows by field name and holds this to the set)
     if count == 2:
         first, second = rows
         return first[4] == second[4] and first[2] == second[2] and first[5] == second[5]

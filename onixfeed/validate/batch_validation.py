@@ -235,7 +235,8 @@ def _screened_batch(plan: Plan, batch: Batch) -> Outcome | None:
             if plan.tags == "short":
                 normalise(product, plan.release, plan.tags)
             found, keys = plan.checks.product(product, info)
-            _add_checks(outcome, found, keys, shift)
+            if found or keys:
+                _add_checks(outcome, found, keys, shift)
     return outcome
 
 

@@ -273,13 +273,9 @@ ISBN13_SHAPE = re.compile(r"(?:978[0-9]{10}|979[1-9][0-9]{9})\Z")
 DIGITS = re.compile(r"[0-9]+\Z")
 
 
-def composite_tags() -> tuple[str, ...]:
-    """Every identifier composite of ONIX 3.0 (`XxxIdentifier` for each `XxxIDType` in the schema)."""
-    return _composite_tags()
-
-
 @functools.lru_cache(maxsize=None)
 def _composite_tags() -> tuple[str, ...]:
+    """Every identifier composite of ONIX 3.0 (`XxxIdentifier` for each `XxxIDType` in the schema)."""
     from onixfeed import codelists
 
     names = [name for name in codelists.element_lists("3.0") if name.endswith("IDType") and not name.startswith("@")]

@@ -88,11 +88,6 @@ def read_territory(territory: etree._Element) -> TerritoryView:
                          regions, codes(countries_out), codes(regions_out), WORLD in regions)
 
 
-def first_territory(context, composite: etree._Element) -> etree._Element | None:
-    """A composite's first Territory child (SalesRights, Market, Price)."""
-    return context.child(composite, "Territory")
-
-
 def sales_rights(product: etree._Element, context) -> list[etree._Element]:
     """The product's SalesRights composites, found once per product for the territory rules."""
     return context.shared(product, _sales_rights)

@@ -6,7 +6,8 @@ from __future__ import annotations
 from onixfeed.validate.rules import first_text
 
 _NONE: frozenset[str] = frozenset()
-_OPTIONAL_BLOCKS = ("CollateralDetail", "ContentDetail", "RelatedMaterial", "PromotionDetail", "ProductionDetail")
+# The blocks a complete record may leave out, and may not send empty (NT002).
+OPTIONAL_BLOCKS = ("CollateralDetail", "ContentDetail", "RelatedMaterial", "PromotionDetail", "ProductionDetail")
 
 
 def screen(product, context) -> frozenset[str] | set[str]:
@@ -15,7 +16,7 @@ def screen(product, context) -> frozenset[str] | set[str]:
     suspects = None
     if "DescriptiveDetail" not in children or "PublishingDetail" not in children:
         suspects = {"NT001"}
-    for name in _OPTIONAL_BLOCKS:  # a plain loop: a generator costs more than the few lookups
+    for name in OPTIONAL_BLOCKS:  # a plain loop: a generator costs more than the few lookups
         blocks = children.get(name)
         if blocks is not None:
             for block in blocks:

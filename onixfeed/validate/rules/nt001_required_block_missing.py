@@ -20,8 +20,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from onixfeed.validate.rules import Hit
-from onixfeed.validate.rules import blocks
+from onixfeed.validate.rules import Hit, blocks
 
 CODE = "NT001"
 NAME = "required-block-missing"

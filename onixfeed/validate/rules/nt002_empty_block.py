@@ -21,14 +21,13 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from onixfeed.validate.rules import Hit, first_text
-from onixfeed.validate.rules import blocks
+from onixfeed.validate.rules import Hit, blocks, first_text
 
 CODE = "NT002"
 NAME = "empty-block"
 SCREEN = blocks.screen  # the family's one look decides whether this rule runs
 
-BLOCKS = ("CollateralDetail", "ContentDetail", "RelatedMaterial", "PromotionDetail", "ProductionDetail")
+BLOCKS = blocks.OPTIONAL_BLOCKS
 BLOCK_UPDATES = frozenset({"04", "88"})
 
 # Without one of these elements in the product the rule finds nothing (the runner skips it).

@@ -19,8 +19,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from onixfeed.validate.rules import Hit, first_text
-from onixfeed.validate.rules import blocks
+from onixfeed.validate.rules import Hit, blocks, first_text
 
 CODE = "NT003"
 NAME = "deletion-text-not-deletion"

@@ -21,8 +21,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from onixfeed.validate.rules import Hit, first_text
-from onixfeed.validate.rules import blocks
+from onixfeed.validate.rules import Hit, blocks, first_text
 
 CODE = "NT004"
 NAME = "publishing-status-missing"

@@ -9,7 +9,6 @@ from lxml import etree
 
 WORLD = "WORLD"
 FOR_SALE = frozenset({"01", "02"})  # list 46: for sale with exclusive / non-exclusive rights
-LIST_ELEMENTS = ("CountriesIncluded", "RegionsIncluded", "CountriesExcluded", "RegionsExcluded")
 
 
 def codes(element: etree._Element | None, name: str | None = None) -> tuple[str, ...]:

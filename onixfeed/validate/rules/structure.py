@@ -18,9 +18,8 @@ from onixfeed import schemas
 XS = "{http://www.w3.org/2001/XMLSchema}"
 
 
-@functools.lru_cache(maxsize=None)
 def _main(release: str) -> etree._Element:
-    return etree.parse(str(schemas.schema_files(release, "reference").main)).getroot()
+    return schemas.schema_document(release)
 
 
 @functools.lru_cache(maxsize=None)
@@ -36,7 +35,18 @@ def _declarations(release: str) -> dict[str, list[etree._Element]]:
 def _global(release: str, kind: str, name: str | None) -> etree._Element | None:
     if not name:
         return None
-    return next((node for node in _main(release).iterchildren(f"{XS}{kind}") if node.get("name") == name), None)
+    return _globals(release).get((f"{XS}{kind}", name))
+
+
+@functools.lru_cache(maxsize=None)
+def _globals(release: str) -> dict[tuple[str, str], etree._Element]:
+    """(tag, name) -> the first top-level declaration of that kind and name (a scan per lookup
+    cost more than all the rest of reading these facts)."""
+    found: dict[tuple[str, str], etree._Element] = {}
+    for node in _main(release).iterchildren(etree.Element):
+        if node.get("name"):
+            found.setdefault((node.tag, node.get("name")), node)
+    return found
 
 
 def _complex_type(release: str, declaration: etree._Element) -> etree._Element | None:

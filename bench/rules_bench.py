@@ -5,7 +5,9 @@ Runs the library equivalent of `onixfeed validate --no-rules` and `onixfeed vali
 bench-data/onix-10000-v<VERSION>.xml (bench/generate.py's versioned name, the file
 bench/validate_bench.py measures; generated once, gitignored), in one process
 (CPU time is then exact) and with every core (wall time, as a user sees it), and prints
-both times and the ratio (best of alternated rounds, after a warm-up run); then the ten\ncostliest parts per product (index, family screens, rules), for whoever tunes them.
+both times and the ratio (best of alternated rounds, after a warm-up run); then the same
+through the command line, start-up included (a process per run, as a user runs it); then
+the ten costliest parts per product (index, family screens, rules), for whoever tunes them.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from pathlib import Path
 from lxml import etree
 
 from bench import strict_bench
+from bench.validate_bench import measure, onixfeed_command
 from bench.generate import VERSION, generate
 from onixfeed import onix
 from onixfeed.validate.checks import MessageInfo
@@ -93,6 +96,21 @@ def costliest_rules(path: Path, count: int = PROFILED, top: int = 10) -> list[tu
     return [(code, seconds * 1e6 / len(products)) for code, seconds in cost.most_common(top)]
 
 
+def _command_line_row(path: Path) -> str:
+    """`onixfeed validate --no-rules` against `onixfeed validate`, each a process of its own using
+    every core: wall and CPU seconds (best of alternated rounds), start-up included."""
+    schema_runs, rules_runs = [], []
+    for _ in range(ROUNDS):
+        schema_runs.append(measure("--no-rules", onixfeed_command(path)))
+        rules_runs.append(measure("rules", onixfeed_command(path, rules=True)))
+    schema_wall, rules_wall = min(m.wall for m in schema_runs), min(m.wall for m in rules_runs)
+    schema_cpu, rules_cpu = min(m.cpu for m in schema_runs), min(m.cpu for m in rules_runs)
+    ratio = rules_wall / schema_wall
+    verdict = "ok" if ratio <= TARGET else f"over the {TARGET:.1f}x target"
+    return (f"  command line, start-up included (wall s): --no-rules {schema_wall:.2f}, with rules {rules_wall:.2f}, "
+            f"ratio {ratio:.2f} ({verdict}); CPU s {schema_cpu:.2f} / {rules_cpu:.2f}, ratio {rules_cpu / schema_cpu:.2f}")
+
+
 def main() -> None:
     DATA.mkdir(exist_ok=True)
     path = generate(DATA / f"onix-{PRODUCTS}-v{VERSION}.xml", PRODUCTS)
@@ -115,6 +133,7 @@ def main() -> None:
         verdict = "ok" if ratio <= TARGET else f"over the {TARGET:.1f}x target"
         print(f"  {label}: --no-rules {schema:.2f}, with rules {rules:.2f}, ratio {ratio:.2f} ({verdict}); "
               f"{findings} findings with rules; rules add {(rules - schema) * 1e6 / PRODUCTS:.0f} us a product")
+    print(_command_line_row(path))
     for line in strict_bench.report(path, PRODUCTS, native_cpu):
         print(line)
     print(f"  costliest parts of the rules over the first {PROFILED} products (CPU us per product):")

@@ -125,6 +125,7 @@ def load_codelists(release: str = "3.0") -> dict[int, CodeList]:
     cached = schemas.cache_folder("codelists") / f"{key}.marshal"
     try:
         rows = marshal.loads(cached.read_bytes())
+        schemas.cache_entry_used(cached)
         return {number: CodeList(number, name, {value: Code(value, label, notes, deprecated)
                                                 for value, label, notes, deprecated in codes})
                 for number, name, codes in rows}
@@ -138,6 +139,7 @@ def load_codelists(release: str = "3.0") -> dict[int, CodeList]:
         building = cached.with_name(f"{cached.name}.{os.getpid()}.tmp")
         building.write_bytes(marshal.dumps(rows))
         building.replace(cached)  # whole or not at all: another process may read it meanwhile
+        schemas.prune_cache(cached.parent, cached)
     except OSError:
         pass  # a read-only home: parse each run
     return lists

@@ -15,6 +15,8 @@ import importlib.util
 import json
 import os
 import re
+import shutil
+import time
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -108,9 +110,47 @@ def cache_folder(kind: str) -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "onixfeed" / kind
 
 
+# A cache entry is keyed by the schema and the code that derived it, so every upgrade of either
+# leaves the old entry behind (about 1 MB each): entries unused this long go when a new one is made.
+CACHE_UNUSED_DAYS = 30
+_USED: set[Path] = set()
+
+
+def cache_entry_used(entry: Path) -> None:
+    """Mark a cache entry (file or folder) as used now, once per process, so pruning keeps it."""
+    if entry not in _USED:
+        _USED.add(entry)
+        try:
+            os.utime(entry)
+        except OSError:
+            pass  # a read-only cache: nothing is pruned from it either
+
+
+def prune_cache(folder: Path, keep: Path) -> None:
+    """Remove the entries of a cache folder unused for CACHE_UNUSED_DAYS, but `keep` (the entry
+    just made); an entry another process is building is new, and one a crash left is removed."""
+    cutoff = time.time() - CACHE_UNUSED_DAYS * 86400
+    try:
+        entries = list(folder.iterdir())
+    except OSError:
+        return
+    for entry in entries:
+        try:
+            if entry == keep or entry.stat().st_mtime >= cutoff:
+                continue
+            if entry.is_dir():
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                entry.unlink(missing_ok=True)
+        except OSError:
+            continue  # gone already, or not ours to remove
+
+
 def _unpack_zip(path: Path) -> Path:
     target = cache_folder("schemas") / sha256_of(path)[:16]
-    if not target.exists():
+    if target.exists():
+        cache_entry_used(target)
+    else:
         tmp = target.with_suffix(".tmp")
         with zipfile.ZipFile(path) as archive:
             for member in archive.infolist():
@@ -121,6 +161,7 @@ def _unpack_zip(path: Path) -> Path:
         if not tmp.exists():
             raise SchemaError(f"{path}: the zip holds no .xsd files")
         tmp.rename(target)
+        prune_cache(target.parent, target)
     return target
 
 

@@ -147,6 +147,7 @@ def _rewritten_folder(main: Path, leave_out: LeftOut | None = None) -> Path | No
         digest.update(repr(sorted((name, sorted(codes)) for name, codes in leave_out.items())).encode())
     folder = schemas.cache_folder("screening") / digest.hexdigest()[:24]
     if (folder / main.name).is_file():
+        schemas.cache_entry_used(folder)
         return folder
     try:
         building = folder.with_name(f"{folder.name}.{os.getpid()}.tmp")
@@ -156,6 +157,7 @@ def _rewritten_folder(main: Path, leave_out: LeftOut | None = None) -> Path | No
             namespace = document.getroot().get("targetNamespace")
             (building / source.name).write_bytes(rewrite(document, namespace, leave_out))
         building.rename(folder)
+        schemas.prune_cache(folder.parent, folder)
     except Unscreenable:
         shutil.rmtree(building, ignore_errors=True)
         raise

@@ -425,6 +425,13 @@ def _text() -> Iterator[Mutation]:
         "DescriptiveDetail/Language", "<Language><LanguageRole>02</LanguageRole><LanguageCode>eng</LanguageCode></Language>"))
     yield Mutation(family, "translation from French", insert_after(
         "DescriptiveDetail/Language", "<Language><LanguageRole>02</LanguageRole><LanguageCode>fre</LanguageCode></Language>"))
+    for name, link in (("cover link with a space", "https://example.com/covers/front cover.jpg"),
+                       ("cover link percent-encoded", "https://example.com/covers/caf%C3%A9%20cover.jpg")):
+        yield Mutation(family, name, append(
+            "CollateralDetail",
+            "<SupportingResource><ResourceContentType>01</ResourceContentType><ContentAudience>00</ContentAudience>"
+            "<ResourceMode>03</ResourceMode><ResourceVersion><ResourceForm>02</ResourceForm>"
+            f"<ResourceLink>{link}</ResourceLink></ResourceVersion></SupportingResource>"))
 
 
 def _product() -> Iterator[Mutation]:

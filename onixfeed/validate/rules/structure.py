@@ -113,6 +113,19 @@ def _excludes_zero(release: str, type_name: str | None, seen: set[str]) -> bool:
 
 
 @functools.lru_cache(maxsize=None)
+def elements_typed(release: str, simple_type: str) -> frozenset[str]:
+    """Names of the elements whose value has `simple_type` (the base of their simple content)."""
+    found = set()
+    for name, declarations in _declarations(release).items():
+        for declaration in declarations:
+            kind = _complex_type(release, declaration)
+            extension = kind.find(f"{XS}simpleContent/{XS}extension") if kind is not None else None
+            if extension is not None and extension.get("base") == simple_type:
+                found.add(name)
+    return frozenset(found)
+
+
+@functools.lru_cache(maxsize=None)
 def _xhtml_subset(release: str) -> etree._Element:
     path = schemas.schema_files(release, "reference").main.parent / "ONIX_XHTML_Subset.xsd"
     return etree.parse(str(path)).getroot()

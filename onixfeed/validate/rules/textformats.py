@@ -1,5 +1,5 @@
-"""Shared by the text rules (TX001-TX010): the elements that take a textformat (list 34), EDItEUR's
-XHTML subset, the product's text views, and the family's screen.
+"""Shared by the text rules (TX001-TX011): the elements that take a textformat (list 34), EDItEUR's
+XHTML subset, the product's text views, the links (URI values), and the family's screen.
 
 The element names and the subset are read from the official schema files (never typed by hand),
 once per process.
@@ -123,6 +123,33 @@ _NONE: frozenset[str] = frozenset()
 _PRODUCT_TEXT = functools.partial(etree.tostring, method="text", encoding="utf-8", with_tail=False)
 
 
+def link_names(release: str) -> frozenset[str]:
+    """The elements whose value is a URI (ResourceLink, WebsiteLink ...), as the schema types them."""
+    from onixfeed.validate.rules import structure  # structure reads the XSD: only when first asked
+
+    return structure.elements_typed(release, "dt.NonEmptyURI")
+
+
+_XML_SPACE = " \t\r\n"
+
+
+def link_not_ascii(text: str | None, schema_checked: bool = False) -> bool:
+    """True when a URI value, its white space collapsed as xs:anyURI's is, is an absolute link
+    ("://") holding a character outside printable ASCII (! to ~), a space included: what EDItEUR's
+    strict schema asserts (_20210820_a_1) and TX011 reports. With `schema_checked`, white space
+    inside is left out: the official schema's own pattern (\\S+) reports it."""
+    value = (text or "").strip(_XML_SPACE)
+    # isprintable() is False for tabs and line ends: inside the value they collapse into a space
+    if "://" not in value or (value.isascii() and value.isprintable() and " " not in value):
+        return False
+    return not schema_checked or bool(unprintable(value))
+
+
+def unprintable(value: str) -> list[str]:
+    """The characters of a link outside printable ASCII, XML white space aside, in order of first use."""
+    return list(dict.fromkeys(char for char in value if not "!" <= char <= "~" and char not in _XML_SPACE))
+
+
 def screen(product: etree._Element, context) -> frozenset[str] | set[str]:
     """TX codes that may fire: a necessary condition of each rule, never its verdict.
 
@@ -144,6 +171,11 @@ def screen(product: etree._Element, context) -> frozenset[str] | set[str]:
     languages = index.get("Language")
     if languages is not None and len(languages) > 1:  # a repeat needs two
         suspects = _add(suspects, "TX010")
+    links = index.keys() & link_names(context.message.release)
+    # the rule's own test; a link with a child (a comment, in junk) is left to the rule's string()
+    checked = context.message.schema_checked or context.message.schema_valid
+    if links and any(len(link) or link_not_ascii(link.text, checked) for name in links for link in index[name]):
+        suspects = _add(suspects, "TX011")
     if not context.message.ascii_text and not product_text_in_nfc(product):
         suspects = _add(suspects, "TX005")  # TX005's own way out (ASCII text is in NFC)
     return suspects or _NONE

@@ -28,6 +28,7 @@ DECLARED = b'<?xml version="1.0" encoding="%s"?>\n<ONIXMessage release="3.0">'
     (DECLARED % b"UTF-16", b"<Product><a>plain</a></Product>", False),
     (b'<!DOCTYPE ONIXMessage [<!ENTITY e "x">]><ONIXMessage>', b"<Product><a>&e;</a></Product>", False),
     ("<ONIXMessage><!-- é -->".encode(), b"<Product><a>plain</a></Product>", False),
+    (b"<ONIXMessage>", b"<Product><a>https://a\x7fb</a></Product>", False),  # DEL: ASCII, not printable
 ])
 def test_ascii_text_only_when_the_bytes_prove_it(prolog, data, expected):
     assert ascii_text(prolog, data) is expected

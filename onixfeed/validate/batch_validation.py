@@ -251,10 +251,13 @@ def _has_reference(data: bytes) -> bool:
 
 
 def ascii_text(prolog: bytes, data: bytes) -> bool:
-    """True when a batch parsed from `prolog` + `data` can hold only ASCII text: both are ASCII
-    bytes (checked in C, about a microsecond a product), in an ASCII-compatible encoding, and no
-    character reference (&#...;) or entity declaration brings in another character."""
+    """True when a batch parsed from `prolog` + `data` can hold only printable ASCII text and XML
+    white space: both are ASCII bytes (checked in C, about a microsecond a product) without DEL
+    (0x7F, the one other control character XML 1.0 allows), in an ASCII-compatible encoding, and
+    no character reference (&#...;) or entity declaration brings in another character."""
     if not (data.isascii() and prolog.isascii()) or _has_reference(data) or _has_reference(prolog) or b"<!ENTITY" in prolog:
+        return False
+    if b"\x7f" in data or b"\x7f" in prolog:
         return False
     declared = _DECLARED_ENCODING.match(prolog)
     return declared is None or _ASCII_COMPATIBLE.match(declared.group(1).strip()) is not None

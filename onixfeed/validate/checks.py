@@ -43,8 +43,9 @@ class MessageInfo:
     # True when the schema has proved that no code in the product is deprecated (it passed the
     # current-codes screening schema, which a Checks asks for with `wants_current_codes`).
     codes_current: bool = False
-    # True when every character of the product's text is ASCII: the bytes of its batch and of the
-    # message's prolog are, in an ASCII-compatible encoding, with no character reference.
+    # True when every character of the product's text is printable ASCII or XML white space: the
+    # bytes of its batch and of the message's prolog are ASCII without DEL, in an ASCII-compatible
+    # encoding, with no character reference.
     ascii_text: bool = False
 
 

@@ -59,3 +59,38 @@ def test_product_text_decoded_is_xpaths_string_value():
     for product in products:
         text = etree.tostring(product, method="text", encoding="utf-8", with_tail=False).decode("utf-8")
         assert text == string_value(product)
+
+
+BAD_LINKS = ["https://example.com/a b.jpg", "https://example.com/a\n  b.jpg", "https://example.com/a\tb.jpg",
+             "https://example.com/caf\u00e9.jpg", "https://example.com/a\u00a0b.jpg", "https://example.com/a\x7fb.jpg"]
+
+
+def _with_link(link: str) -> etree._Element:
+    data = message_bytes(1, seed=5).replace(b' xmlns="http://ns.editeur.org/onix/3.0/reference"', b"")
+    product = next(etree.fromstring(data).iterchildren("Product"))
+    resource = product.find("CollateralDetail/SupportingResource/ResourceVersion/ResourceLink")
+    resource.text = link
+    return product
+
+
+def test_no_link_tx011_reports_passes_both_facts_the_screen_skips_it_on():
+    # the screen leaves links alone when the text is printable ASCII (the engine's ascii_text)
+    # and the schema passed the product: every link TX011 reports must fail one of the two
+    from onixfeed.validate.batch_validation import ascii_text
+    from rule_cases import passes_official_schema
+
+    for link in BAD_LINKS:
+        assert textformats.link_not_ascii(link)
+        product = _with_link(link)
+        body = etree.tostring(product, encoding="utf-8")
+        assert not (ascii_text(b"<ONIXMessage>", body) and passes_official_schema(product)), repr(link)
+
+
+def test_the_screen_names_tx011_for_a_link_it_reports():
+    checked = MessageInfo(file="screen.xml", release="3.0", tags="reference", schema_checked=True)
+    for link in BAD_LINKS:
+        product = _with_link(link)
+        unchecked = MessageInfo(file="screen.xml", release="3.0", tags="reference")
+        assert "TX011" in textformats.screen(product, Context(unchecked, TODAY)), repr(link)
+        if textformats.link_not_ascii(link, schema_checked=True):
+            assert "TX011" in textformats.screen(product, Context(checked, TODAY)), repr(link)

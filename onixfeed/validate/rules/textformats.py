@@ -125,9 +125,15 @@ _PRODUCT_TEXT = functools.partial(etree.tostring, method="text", encoding="utf-8
 
 def link_names(release: str) -> frozenset[str]:
     """The elements whose value is a URI (ResourceLink, WebsiteLink ...), as the schema types them."""
-    from onixfeed.validate.rules import structure  # structure reads the XSD: only when first asked
+    found = _LINK_NAMES.get(release)
+    if found is None:
+        from onixfeed.validate.rules import structure  # structure reads the XSD: only when first asked
 
-    return structure.elements_typed(release, "dt.NonEmptyURI")
+        found = _LINK_NAMES[release] = structure.elements_typed(release, "dt.NonEmptyURI")
+    return found
+
+
+_LINK_NAMES: dict[str, frozenset[str]] = {}  # a dict, not lru_cache: the screen asks for every product
 
 
 _XML_SPACE = " \t\r\n"
@@ -154,8 +160,9 @@ def screen(product: etree._Element, context) -> frozenset[str] | set[str]:
     """TX codes that may fire: a necessary condition of each rule, never its verdict.
 
     One look at each text element (from the index: no view is built unless a rule runs), the
-    TextType values and the count of Language elements, and TX005's ASCII test of the whole
-    text; a rich, clean product (XHTML texts, distinct text types, one language of text, ASCII)
+    TextType values, the count of Language elements, the links (TX011's own test, unless the
+    text is printable ASCII and the schema passed it), and TX005's ASCII test of the whole text;
+    a rich, clean product (XHTML texts, distinct text types, one language of text, ASCII)
     comes out with nothing to run.
     """
     suspects = None
@@ -171,14 +178,23 @@ def screen(product: etree._Element, context) -> frozenset[str] | set[str]:
     languages = index.get("Language")
     if languages is not None and len(languages) > 1:  # a repeat needs two
         suspects = _add(suspects, "TX010")
-    links = index.keys() & link_names(context.message.release)
-    # the rule's own test; a link with a child (a comment, in junk) is left to the rule's string()
-    checked = context.message.schema_checked or context.message.schema_valid
-    if links and any(len(link) or link_not_ascii(link.text, checked) for name in links for link in index[name]):
+    message = context.message
+    # printable ASCII text, and the schema's pattern \S+ passed every link: TX011 has nothing to say
+    if not (message.ascii_text and message.schema_valid) and _link_suspect(index, message):
         suspects = _add(suspects, "TX011")
-    if not context.message.ascii_text and not product_text_in_nfc(product):
+    if not message.ascii_text and not product_text_in_nfc(product):
         suspects = _add(suspects, "TX005")  # TX005's own way out (ASCII text is in NFC)
     return suspects or _NONE
+
+
+def _link_suspect(index: dict, message) -> bool:
+    """TX011's own test on each link of the index (one with a child, a comment in junk, is left
+    to the rule's string())."""
+    links = index.keys() & link_names(message.release)
+    if not links:
+        return False
+    checked = message.schema_checked or message.schema_valid
+    return any(len(link) or link_not_ascii(link.text, checked) for name in links for link in index[name])
 
 
 def _text_suspects(index: dict, present: set[str], message) -> set[str] | None:

@@ -44,6 +44,13 @@ class Finding:
     def with_severity(self, severity: Severity) -> "Finding":
         return replace(self, severity=severity)
 
+    def moved(self, lines: int) -> "Finding":
+        """The finding `lines` further down the file (made directly: replace() costs twice as much)."""
+        if self.line is None:
+            return self
+        return Finding(self.rule, self.name, self.severity, self.message, self.file, self.line + lines, self.xpath,
+                       self.record, self.column)
+
     def to_dict(self) -> dict:
         return {
             "rule": self.rule,

@@ -259,17 +259,19 @@ def test_a_message_without_products_is_validated_whole_and_its_header_checked():
 
 
 class LineChecks:
-    """A Checks that reports every product at its own sourceline, seen as a check sees it."""
+    """A Checks that reports every product at its own sourceline, seen as a check sees it, and
+    gives a key on that line, which the message check reports back."""
 
     def header(self, header, message):
         return []
 
     def product(self, product, message):
-        return [Finding("T004", "product-line", Severity.INFO, str(product.sourceline), message.file,
-                        product.sourceline)], []
+        return ([Finding("T004", "product-line", Severity.INFO, str(product.sourceline), message.file,
+                         product.sourceline, "/ONIXMessage/Product", "r", 3)],
+                [Key("T", str(product.sourceline), product.sourceline, "r")])
 
     def message(self, keys, message):
-        return []
+        return [Finding("T005", "key-line", Severity.INFO, key.value, message.file, key.line) for key in keys]
 
 
 def test_checks_see_true_lines_and_report_them_past_lxmls_line_limit():
@@ -278,8 +280,21 @@ def test_checks_see_true_lines_and_report_them_past_lxmls_line_limit():
     data = data[:first_end] + b"\n" * 70_000 + data[first_end:]  # product 2 and 3 past line 65,535
     result = run(data, checks=LineChecks())
     wanted = [line_of(data, b"<Product>", n) for n in (1, 2, 3)]
-    assert [f.line for f in result.findings] == wanted
+    assert [f.line for f in result.findings if f.rule == "T004"] == wanted
+    assert [f.line for f in result.findings if f.rule == "T005"] == wanted  # the keys' lines moved too
     assert result.findings[0].message == str(wanted[0])
+    moved = result.findings[1]  # the rest of a moved finding is as the check made it
+    assert (moved.xpath, moved.record, moved.column, moved.file) == ("/ONIXMessage/Product", "r", 3, result.findings[0].file)
+
+
+def test_a_moved_finding_keeps_every_other_field():
+    from dataclasses import fields, replace
+
+    values = {field.name: f"v-{field.name}" for field in fields(Finding)}
+    values.update(line=10, column=2, severity=Severity.ERROR)
+    finding = Finding(**values)
+    assert finding.moved(5) == replace(finding, line=15)
+    assert replace(finding, line=None).moved(5).line is None
 
 
 def test_a_header_broken_before_the_first_product_is_xs000_without_reading_on():

@@ -286,10 +286,15 @@ def _unique_keys(plan: Plan, root: etree._Element, elements: list[etree._Element
 def _add_checks(outcome: Outcome, found: list[Finding], keys: list[Key], moved: int) -> None:
     """The checks' findings and keys for a product, their lines moved by `moved`."""
     if moved:
-        found = [replace(f, line=f.line + moved) if f.line is not None else f for f in found]
-        keys = [key._replace(line=key.line + moved) if key.line is not None else key for key in keys]
+        # past line 65,535 every product's keys are moved: made directly, at a third of _replace's cost
+        found = [f.moved(moved) for f in found]
+        keys = [_new_key((kind, value, line + moved if line is not None else None, record))
+                for kind, value, line, record in keys]
     outcome.checks.extend(found)
     outcome.keys.extend(keys)
+
+
+_new_key = functools.partial(tuple.__new__, Key)  # Key(...) goes through a Python-level __new__
 
 
 def prefix_of(prolog: bytes) -> bytes:

@@ -83,6 +83,7 @@ from __future__ import annotations
 import datetime
 import functools
 import importlib
+import operator
 import pkgutil
 import re
 import time
@@ -490,17 +491,11 @@ class RuleChecks:
             verdicts = [screen(product, context) for screen in screens]
         except Exception:  # rare: run them one by one, each failure letting its family run
             verdicts = [_screen(screen, product, context) for screen in screens]
-        if any(verdicts):
-            suspects = dict(zip(screens, verdicts))
-            steps = plan.steps
-        else:  # a clean product: every screen rules its family out, only the unscreened rules are left
-            suspects = None
-            steps = plan.unscreened
-        for rule, severity, needs, screen in steps:
+        # a clean product: every screen rules its family out, only the unscreened rules are left
+        steps = plan.named(verdicts) if any(verdicts) else plan.unscreened
+        for rule, severity, needs, _ in steps:
             if needs is not None and present.isdisjoint(needs):
                 continue  # none of the elements the rule looks at: it cannot find anything
-            if screen is not None and rule.code not in suspects[screen]:
-                continue  # its family's screen has ruled it out
             # inlined rather than a call to _run: this loop runs for every rule of every product
             try:
                 for hit in rule.module.check(product, context):
@@ -528,18 +523,35 @@ class RuleChecks:
 class _ProductPlan:
     """The active product rules in code order, as (rule, severity, NEEDS, screen or None), and
     the screens they name; `unscreened` are the steps left when every screen rules its family out;
-    the message rules whose keys every product gives."""
+    the message rules whose keys every product gives; and, for each screen, its family's steps
+    with their places in `steps`."""
 
     steps: tuple[tuple[Rule, Severity, frozenset[str] | None, Callable | None], ...]
     unscreened: tuple[tuple[Rule, Severity, frozenset[str] | None, None], ...]
     screens: tuple[Callable, ...]
     key_rules: tuple[Rule, ...]  # the active message rules, whose keys() run on every product
+    families: tuple[tuple[tuple[int, tuple], ...], ...]  # per screen: (place in steps, step)
 
     @classmethod
     def of(cls, active: list[tuple[Rule, Severity]], key_rules: list[Rule], screens: bool) -> "_ProductPlan":
         steps = tuple((rule, severity, rule.needs, rule.screen if screens else None) for rule, severity in active)
         named = tuple(dict.fromkeys(step[3] for step in steps if step[3] is not None))
-        return cls(steps, tuple(step for step in steps if step[3] is None), named, tuple(key_rules))
+        families = tuple(tuple((place, step) for place, step in enumerate(steps) if step[3] is screen) for screen in named)
+        return cls(steps, tuple(step for step in steps if step[3] is None), named, tuple(key_rules), families)
+
+    def named(self, verdicts: list[Container[str]]) -> list[tuple]:
+        """The steps to run when screens named some codes (`verdicts`, one per screen): those codes'
+        rules and the unscreened ones, in code order. Only the named families are looked through:
+        a product one rule fires on would otherwise pass over every active rule."""
+        chosen = [(place, step) for place, step in enumerate(self.steps) if step[3] is None] if self.unscreened else []
+        for family, verdict in zip(self.families, verdicts):
+            if verdict:
+                chosen.extend(item for item in family if item[1][0].code in verdict)
+        chosen.sort(key=_FIRST)
+        return [step for _, step in chosen]
+
+
+_FIRST = operator.itemgetter(0)
 
 
 _TODAY: tuple[float, datetime.date | None] = (0.0, None)  # (monotonic time to ask again, the date)

@@ -83,7 +83,9 @@ class Outcome:
     index: int
     schema: list[Finding] = field(default_factory=list)
     checks: list[Finding] = field(default_factory=list)
-    keys: list[Key] = field(default_factory=list)
+    # the checks' keys as plain (kind, value, line, record) tuples: a Key pickles through Python
+    # code, six times slower, and the key spool stores tuples anyway
+    keys: list[tuple] = field(default_factory=list)
     unique: list[tuple[str, int, str, int]] = field(default_factory=list)  # rule, line, key, product number
     products: int = 0
     syntax: Finding | None = None
@@ -284,17 +286,15 @@ def _unique_keys(plan: Plan, root: etree._Element, elements: list[etree._Element
 
 
 def _add_checks(outcome: Outcome, found: list[Finding], keys: list[Key], moved: int) -> None:
-    """The checks' findings and keys for a product, their lines moved by `moved`."""
+    """The checks' findings and keys for a product, their lines moved by `moved`; the keys as
+    plain tuples (see Outcome.keys)."""
     if moved:
-        # past line 65,535 every product's keys are moved: made directly, at a third of _replace's cost
         found = [f.moved(moved) for f in found]
-        keys = [_new_key((kind, value, line + moved if line is not None else None, record))
-                for kind, value, line, record in keys]
+        outcome.keys.extend([(kind, value, line + moved if line is not None else None, record)
+                             for kind, value, line, record in keys])
+    else:
+        outcome.keys.extend(map(tuple, keys))
     outcome.checks.extend(found)
-    outcome.keys.extend(keys)
-
-
-_new_key = functools.partial(tuple.__new__, Key)  # Key(...) goes through a Python-level __new__
 
 
 def prefix_of(prolog: bytes) -> bytes:

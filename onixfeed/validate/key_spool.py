@@ -29,7 +29,8 @@ class KeySpool:
         self._pending: list[tuple] = []
         self._count = 0
 
-    def extend(self, keys: Iterable[Key]) -> None:
+    def extend(self, keys: Iterable[Key] | Iterable[tuple]) -> None:
+        """Add keys, as Keys or as plain tuples of a Key's fields."""
         pending = self._pending
         before = len(pending)
         pending.extend(map(tuple, keys))  # plain tuples: marshal writes no tuple subclass

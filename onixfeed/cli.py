@@ -377,19 +377,37 @@ def export_to_recipients(names: str, sources: list[str], target, config, skip_in
 @app.command("rules")
 def rules_command(
     code: str = typer.Argument(None, metavar="[CODE]", help="Explain one rule: what it checks, why, a passing and a failing example."),
+    profile_name: str = typer.Option(None, "--profile", "-p", help="Show the severities a recipient profile sets (see `onixfeed profiles list`), not the base profile's."),
+    output_format: str = typer.Option("text", "--format", "-f", help="text, or json (every rule's code, name, family, scope, severity, summary and sections) for tools."),
 ) -> None:
     """List the native rules (code, name, family, default severity, summary), or explain one."""
     from onixfeed.validate import rules
 
-    if code is None:
-        listing = guarded(lambda: [(rule, rules.default_severities().get(rule.code, "off")) for rule in rules.registry()])
-        for rule, level in listing:
-            typer.echo(f"{rule.code}  {rule.name:<38} {rule.family:<24} {level:<8} {rule.summary}")
+    if output_format not in ("text", "json"):
+        fail(f"--format {output_format!r}: expected text or json")
+    if profile_name:
+        from onixfeed import profile as profiles
+
+        levels = guarded(lambda: profiles.load(profile_name).rule_severities())
+        source = f"profile {profile_name}"
+    else:
+        levels = guarded(rules.default_severities)
+        source = "base profile onix-3.0"
+    chosen = [guarded(lambda: rules.find_rule(code))] if code is not None else list(rules.registry())
+    if output_format == "json":
+        typer.echo(json.dumps({"severities_from": source, "rules": [
+            {"code": rule.code, "name": rule.name, "family": rule.family, "scope": rule.scope,
+             "severity": levels.get(rule.code, "off"), "summary": rule.summary,
+             "sections": {section.lower(): text for section, text in rule.sections.items()}}
+            for rule in chosen]}, indent=2, ensure_ascii=False))
         return
-    rule = guarded(lambda: rules.find_rule(code))
-    level = guarded(lambda: rules.default_severities().get(rule.code, "off"))
+    if code is None:
+        for rule in chosen:
+            typer.echo(f"{rule.code}  {rule.name:<38} {rule.family:<24} {levels.get(rule.code, 'off'):<8} {rule.summary}")
+        return
+    rule = chosen[0]
     typer.echo(f"{rule.code} {rule.name}: {rule.summary}")
-    typer.echo(f"family: {rule.family}; default severity: {level} (base profile onix-3.0); runs on: {rule.scope}")
+    typer.echo(f"family: {rule.family}; severity: {levels.get(rule.code, 'off')} ({source}); runs on: {rule.scope}")
     for section, text in rule.sections.items():
         typer.echo(f"\n{section}:")
         typer.echo("\n".join(f"    {line}" if line else "" for line in text.splitlines()))

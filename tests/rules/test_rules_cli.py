@@ -79,3 +79,33 @@ def test_validate_reports_a_code_outside_its_list_once(tmp_path):
     assert sorted(findings) == sorted([("XS002", 5), ("XS002", 10),
                                        ("XS002", lines["{%s}CountriesExcluded" % agreement.NS]),
                                        ("XS002", lines["{%s}Text" % agreement.NS])])
+
+
+def test_rules_json_gives_every_rule_with_its_sections():
+    result = runner.invoke(app, ["rules", "--format", "json"])
+    assert result.exit_code == 0
+    listed = json.loads(result.output)
+    by_code = {rule["code"]: rule for rule in listed["rules"]}
+    assert set(by_code) == {rule.code for rule in registry()}
+    assert by_code["ID001"]["severity"] == "error" and by_code["BP001"]["severity"] == "warning"
+    assert set(by_code["DT001"]["sections"]) == {"checks", "why", "pass", "fail"}
+    one = json.loads(runner.invoke(app, ["rules", "tx011", "-f", "json"]).output)["rules"]
+    assert [rule["code"] for rule in one] == ["TX011"]
+
+
+def test_rules_profile_shows_that_profiles_severities(tmp_path):
+    recipient = tmp_path / "strict-recipient.yaml"
+    recipient.write_text("rules: {BP001: error, DT006: \"off\"}\n", encoding="utf-8")
+    result = runner.invoke(app, ["rules", "-f", "json", "--profile", str(recipient)])
+    assert result.exit_code == 0, result.output
+    listed = json.loads(result.output)
+    assert listed["severities_from"] == f"profile {recipient}"
+    levels = {rule["code"]: rule["severity"] for rule in listed["rules"]}
+    assert (levels["BP001"], levels["DT006"], levels["ID001"]) == ("error", "off", "error")
+    text = runner.invoke(app, ["rules", "BP001", "--profile", str(recipient)]).output
+    assert "severity: error (profile" in text
+
+
+def test_rules_bad_format_or_profile_is_a_usage_error():
+    assert runner.invoke(app, ["rules", "--format", "xml"]).exit_code == 2
+    assert runner.invoke(app, ["rules", "--profile", "no-such-recipient"]).exit_code == 2

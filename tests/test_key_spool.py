@@ -51,3 +51,22 @@ def test_without_a_writable_temporary_folder_the_keys_stay_in_memory(tmp_path, m
     spool.extend(keys(5_000))
     assert list(spool) == keys(5_000)
     spool.close()
+
+
+def test_a_few_keys_never_make_a_temporary_file(monkeypatch):
+    # a folder of one-product files reads its keys once per file: a file each cost more than the rules
+    import tempfile
+
+    made = []
+    real = tempfile.TemporaryFile
+    monkeypatch.setattr(tempfile, "TemporaryFile", lambda *args, **kwargs: made.append(1) or real(*args, **kwargs))
+    spool = KeySpool()
+    spool.extend(keys(3))
+    assert list(spool) == keys(3) and list(spool) == keys(3)
+    spool.close()
+    assert made == []
+    big = KeySpool()
+    big.extend(keys(9_000))
+    assert list(big) == keys(9_000)
+    big.close()
+    assert made  # past one write's worth, the keys go to disk

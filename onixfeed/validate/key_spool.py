@@ -54,9 +54,11 @@ class KeySpool:
         return self._count
 
     def __iter__(self) -> Iterator[Key]:
-        self._flush()
         if self._file is None:
+            # fewer keys than one write holds (a file of a few products): no file, read them here
+            yield from map(_as_key, self._pending)
             return
+        self._flush()
         position = 0
         while True:
             # each chunk read whole and unmarshalled from memory: marshal.load on a file reads

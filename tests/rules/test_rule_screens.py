@@ -179,3 +179,17 @@ def test_a_failing_screen_lets_its_family_run(monkeypatch):
     checks = RuleChecks.from_mapping({"NT001": "error", "TX010": "error"}, today=TODAY)  # a mapping of its own: a new plan
     findings, _ = checks.product(product, INFO)
     assert [finding.rule for finding in findings] == ["NT001"]  # the screen failed: NT001 ran and found the missing block
+
+
+def test_ms001_on_the_identifier_screen_finds_what_its_four_rules_find():
+    # MS001 runs ID005-ID008 on the Header only when the identifier screen names one of them
+    from onixfeed.validate.rules import ms001_header_identifier_invalid as ms001
+
+    headers = [etree.fromstring(case.xml.encode("utf-8")) for case in load_cases() if case.kind == "header"]
+    fired = 0
+    for root in headers + _case_products() + junk_products(seed=13) + _mutants(300, seed=8):
+        screened = [(hit.message, hit.element) for hit in ms001.check(root, Context(INFO, TODAY))]
+        every = [(hit.message, hit.element) for rule in ms001.PARTY_RULES for hit in rule.check(root, Context(INFO, TODAY))]
+        assert screened == every, etree.tostring(root, encoding="unicode")[:2000]
+        fired += bool(every)
+    assert fired >= 10  # enough roots where the rules do find something

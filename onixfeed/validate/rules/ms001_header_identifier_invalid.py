@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from onixfeed.validate.rules import Hit
+from onixfeed.validate.rules import Hit, identifiers
 from onixfeed.validate.rules import id005_gln_invalid, id006_san_invalid, id007_isni_invalid, id008_orcid_invalid
 
 CODE = "MS001"
@@ -31,6 +31,12 @@ SCOPE = "header"
 PARTY_RULES = (id005_gln_invalid, id006_san_invalid, id007_isni_invalid, id008_orcid_invalid)
 
 
+_CODES = frozenset(rule.CODE for rule in PARTY_RULES)
+
+
 def check(header, context) -> Iterator[Hit]:
+    # the identifier family's screen, on the Header: it names a rule whenever its valid() rejects a value
+    if _CODES.isdisjoint(identifiers.screen(header, context)):
+        return
     for rule in PARTY_RULES:
         yield from rule.check(header, context)

@@ -193,3 +193,19 @@ def test_ms001_on_the_identifier_screen_finds_what_its_four_rules_find():
         assert screened == every, etree.tostring(root, encoding="unicode")[:2000]
         fired += bool(every)
     assert fired >= 10  # enough roots where the rules do find something
+
+
+def test_element_path_from_libxml2_equals_the_walked_path():
+    from onixfeed.validate.rules import element_path, walked_path
+
+    headers = [etree.fromstring(case.xml.encode("utf-8")) for case in load_cases() if case.kind != "product"]
+    nested = etree.fromstring("<Product><A/><A><Product><B/><B/></Product></A><!-- c --></Product>")
+    outside = etree.fromstring("<Feed><X/><X><Y/></X></Feed>")
+    namespaced = etree.fromstring('<Product xmlns="urn:x"><A/><A><B/></A></Product>')
+    roots = headers + _case_products() + junk_products(seed=17) + _mutants(200, seed=9) + [nested, outside, namespaced]
+    checked = 0
+    for root in roots:
+        for element in root.iter():
+            assert element_path(element) == walked_path(element), etree.tostring(root, encoding="unicode")[:500]
+            checked += 1
+    assert checked > 10_000

@@ -413,6 +413,22 @@ def default_severities(path: Path = BASE_PROFILE) -> dict[str, str]:
 
 def element_path(element: etree._Element) -> str:
     """`Product/ProductIdentifier[2]/IDValue`: where an element sits inside its Product or Header."""
+    if isinstance(element.tag, str):
+        # libxml2 writes the path in C, numbering a step as `walked_path` does (among same-named
+        # siblings only), in a third of the time; a path outside a Product or Header, or with a
+        # namespace (written as *), is walked
+        path = element.getroottree().getpath(element)
+        found = _LAST_PRODUCT_OR_HEADER.match(path)
+        if found is not None and "*" not in path:
+            return found.group(1).split("[", 1)[0] + path[found.end(1):]
+    return walked_path(element)
+
+
+_LAST_PRODUCT_OR_HEADER = re.compile(r"^.*/((?:Product|Header)(?:\[\d+\])?)(?=/|$)")
+
+
+def walked_path(element: etree._Element) -> str:
+    """`element_path`, found by walking up from the element."""
     steps: list[str] = []
     node: etree._Element | None = element
     while node is not None and isinstance(node.tag, str):

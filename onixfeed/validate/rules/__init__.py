@@ -557,19 +557,21 @@ class _ProductPlan:
     screens: tuple[Callable, ...]
     key_rules: tuple[Rule, ...]  # the active message rules, whose keys() run on every product
     families: tuple[tuple[tuple[int, tuple], ...], ...]  # per screen: (place in steps, step)
+    unscreened_at: tuple[tuple[int, tuple], ...]  # `unscreened` with their places in steps
 
     @classmethod
     def of(cls, active: list[tuple[Rule, Severity]], key_rules: list[Rule], screens: bool) -> "_ProductPlan":
         steps = tuple((rule, severity, rule.needs, rule.screen if screens else None) for rule, severity in active)
         named = tuple(dict.fromkeys(step[3] for step in steps if step[3] is not None))
         families = tuple(tuple((place, step) for place, step in enumerate(steps) if step[3] is screen) for screen in named)
-        return cls(steps, tuple(step for step in steps if step[3] is None), named, tuple(key_rules), families)
+        unscreened_at = tuple((place, step) for place, step in enumerate(steps) if step[3] is None)
+        return cls(steps, tuple(step for _, step in unscreened_at), named, tuple(key_rules), families, unscreened_at)
 
     def named(self, verdicts: list[Container[str]]) -> list[tuple]:
         """The steps to run when screens named some codes (`verdicts`, one per screen): those codes'
         rules and the unscreened ones, in code order. Only the named families are looked through:
         a product one rule fires on would otherwise pass over every active rule."""
-        chosen = [(place, step) for place, step in enumerate(self.steps) if step[3] is None] if self.unscreened else []
+        chosen = list(self.unscreened_at)
         for family, verdict in zip(self.families, verdicts):
             if verdict:
                 chosen.extend(item for item in family if item[1][0].code in verdict)
